@@ -1,0 +1,462 @@
+//! Writing posts into the case log, idempotently and in batches.
+//!
+//! An [`Ingestor`] takes batches of normalised posts (from an import file or a
+//! connector) and, in one transaction per batch: creates or updates their
+//! authors, skips posts already stored (unique on channel + external id),
+//! finds or opens the case of each post's conversation, inserts the new posts,
+//! records labels, and refreshes the cases' derived state (status, opened,
+//! first response...). A crash loses at most the batch in flight, and running
+//! the same input again adds nothing and completes what was missing.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{Any, Row, Transaction};
+use switchboard_core::conversation::ConversationFacts;
+use switchboard_core::post::{Direction, NewPost};
+use switchboard_core::priority;
+use switchboard_core::time::now_ms;
+use switchboard_core::EventKind;
+
+use crate::sql::Sql;
+use crate::{Result, Store};
+
+/// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// A post and, when the caller knows it, the conversation (root post's
+/// external id) it belongs to. Without one, the conversation is the parent's
+/// if the parent is stored, else the post starts its own.
+#[derive(Debug, Clone)]
+pub struct IngestPost {
+    pub post: NewPost,
+    pub conversation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub inserted: usize,
+    pub duplicates: usize,
+    pub new_cases: usize,
+    pub labels: usize,
+}
+
+struct CaseSlot {
+    id: i64,
+    facts: ConversationFacts,
+}
+
+/// Writes batches of posts; keeps caches of authors and cases between batches.
+pub struct Ingestor<'s> {
+    store: &'s Store,
+    actor: String,
+    source: String,
+    authors: HashMap<(String, String), i64>,
+    followers: HashMap<i64, i64>,
+    cases: HashMap<(String, String), CaseSlot>,
+}
+
+impl<'s> Ingestor<'s> {
+    /// `actor` is who the case events name (`import`, a connector); `source`
+    /// says where the posts came from ("twcs.csv").
+    pub fn new(store: &'s Store, actor: &str, source: &str) -> Self {
+        Ingestor {
+            store,
+            actor: actor.to_string(),
+            source: source.to_string(),
+            authors: HashMap::new(),
+            followers: HashMap::new(),
+            cases: HashMap::new(),
+        }
+    }
+
+    pub async fn write(&mut self, batch: &[IngestPost]) -> Result<BatchOutcome> {
+        let mut outcome = BatchOutcome::default();
+        // One post per (channel, external id) within the batch: the first wins.
+        let mut seen = HashSet::new();
+        let batch: Vec<&IngestPost> = batch
+            .iter()
+            .filter(|p| {
+                let fresh = seen.insert((p.post.channel.as_str(), p.post.external_id.as_str()));
+                outcome.duplicates += usize::from(!fresh);
+                fresh
+            })
+            .collect();
+        if batch.is_empty() {
+            return Ok(outcome);
+        }
+        let now = now_ms();
+        let mut tx = self.store.pool().begin().await?;
+
+        // Which posts are stored already (their ids serve labels on re-import).
+        let existing = existing_posts(&mut tx, &batch).await?;
+        let authors = self.upsert_authors(&mut tx, &batch).await?;
+        let (fresh, stored): (Vec<&IngestPost>, Vec<&IngestPost>) = batch
+            .iter()
+            .partition(|p| !existing.contains_key(&(p.post.channel.clone(), p.post.external_id.clone())));
+        outcome.duplicates += stored.len();
+
+        // Conversations of the new posts, then their cases.
+        let conversations = resolve_conversations(&mut tx, &fresh).await?;
+        let mut new_slots: HashMap<(String, String), CaseSlot> = HashMap::new();
+        let mut touched: Vec<(String, String)> = Vec::new();
+        let mut appended_to_existing: HashMap<i64, usize> = HashMap::new();
+        let wanted: Vec<(String, String)> = {
+            let mut w: Vec<_> = fresh
+                .iter()
+                .zip(&conversations)
+                .map(|(p, c)| (p.post.channel.clone(), c.clone()))
+                .collect();
+            w.sort();
+            w.dedup();
+            w
+        };
+        let missing: Vec<&(String, String)> = wanted.iter().filter(|k| !self.cases.contains_key(*k)).collect();
+        let found = find_cases(&mut tx, &missing).await?;
+        for key in &missing {
+            if let Some(&id) = found.get(*key) {
+                let facts = load_facts(&mut tx, id).await?;
+                new_slots.insert((*key).clone(), CaseSlot { id, facts });
+            }
+        }
+        let to_open: Vec<&(String, String)> = missing.iter().copied().filter(|k| !found.contains_key(*k)).collect();
+        let opened = open_cases(&mut tx, &to_open, now).await?;
+        outcome.new_cases = opened.len();
+        let opened_ids: HashSet<i64> = opened.values().copied().collect();
+        for (key, id) in opened {
+            new_slots.insert(key, CaseSlot { id, facts: ConversationFacts::default() });
+        }
+
+        // Insert the new posts.
+        let mut rows = Vec::with_capacity(fresh.len());
+        for (p, conv) in fresh.iter().zip(&conversations) {
+            let key = (p.post.channel.clone(), conv.clone());
+            let slot = new_slots.get_mut(&key).or_else(|| self.cases.get_mut(&key)).expect("case resolved above");
+            let author_id = authors[&(p.post.channel.clone(), p.post.author.clone())];
+            slot.facts.add(p.post.created_at, p.post.direction, author_id, &p.post.text, p.post.account.as_deref());
+            if !opened_ids.contains(&slot.id) {
+                *appended_to_existing.entry(slot.id).or_default() += 1;
+            }
+            touched.push(key);
+            rows.push((*p, conv.as_str(), author_id, slot.id));
+        }
+        let ids = insert_posts(&mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
+        outcome.inserted = rows.len();
+
+        // Labels: the file's judgements, for new and already stored posts alike.
+        let mut labels = Vec::new();
+        for p in &batch {
+            if p.post.labels.is_empty() {
+                continue;
+            }
+            let key = (p.post.channel.clone(), p.post.external_id.clone());
+            if let Some(&id) = existing.get(&key).or_else(|| ids.get(&key)) {
+                for (field, value) in &p.post.labels {
+                    labels.push((id, field.clone(), value.clone()));
+                }
+            }
+        }
+        outcome.labels = labels.len();
+        insert_labels(&mut tx, &labels, &self.actor, now).await?;
+
+        // Refresh every touched case from its facts; note posts added to older cases.
+        touched.sort();
+        touched.dedup();
+        for key in &touched {
+            let slot = new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above");
+            self.refresh_case(&mut tx, slot, !opened_ids.contains(&slot.id), now).await?;
+        }
+        let mut events: Vec<(i64, &str, String)> = opened_ids
+            .iter()
+            .map(|&id| (id, EventKind::Created.as_str(), format!("opened from {}", self.source)))
+            .collect();
+        for (&id, &n) in &appended_to_existing {
+            let what = if n == 1 { "1 post".to_string() } else { format!("{n} posts") };
+            events.push((id, EventKind::PostAdded.as_str(), format!("{what} added from {}", self.source)));
+        }
+        insert_events(&mut tx, &events, &self.actor, now).await?;
+        tx.commit().await?;
+
+        // Only now that the batch is durable may the caches remember it.
+        self.authors.extend(authors);
+        self.cases.extend(new_slots);
+        Ok(outcome)
+    }
+
+    async fn refresh_case(&self, tx: &mut Transaction<'_, Any>, slot: &CaseSlot, bump: bool, now: i64) -> Result<()> {
+        let Some(s) = slot.facts.summary() else { return Ok(()) };
+        let followers = self.followers.get(&s.author_id).copied();
+        sqlx::query(
+            "UPDATE cases SET status = $1, opened_at = $2, last_post_at = $3, first_customer_at = $4,
+             first_response_at = $5, post_count = $6, author_id = $7, subject = $8, account = $9,
+             priority = $10, updated_at = $11, version = version + $12 WHERE id = $13",
+        )
+        .bind(s.status.as_str())
+        .bind(s.opened_at)
+        .bind(s.last_post_at)
+        .bind(s.first_customer_at)
+        .bind(s.first_response_at)
+        .bind(s.post_count)
+        .bind(s.author_id)
+        .bind(s.subject)
+        .bind(s.account)
+        .bind(priority::baseline(s.status, followers))
+        .bind(now)
+        .bind(i64::from(bump))
+        .bind(slot.id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Creates missing authors, refreshes names and follower counts, and
+    /// returns the id of every author in the batch.
+    async fn upsert_authors(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        batch: &[&IngestPost],
+    ) -> Result<HashMap<(String, String), i64>> {
+        let mut ids = HashMap::new();
+        let mut todo: HashMap<(String, String), (Option<String>, Option<i64>, bool)> = HashMap::new();
+        for p in batch {
+            let key = (p.post.channel.clone(), p.post.author.clone());
+            let has_news = p.post.author_name.is_some() || p.post.author_followers.is_some();
+            match self.authors.get(&key) {
+                Some(&id) if !has_news => {
+                    ids.insert(key, id);
+                }
+                _ => {
+                    let e = todo.entry(key).or_insert((None, None, false));
+                    e.0 = p.post.author_name.clone().or(e.0.take());
+                    e.1 = p.post.author_followers.or(e.1);
+                    e.2 |= p.post.direction == Direction::Outbound;
+                }
+            }
+        }
+        let todo: Vec<_> = todo.into_iter().collect();
+        for chunk in todo.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new("INSERT INTO authors (channel, handle, display_name, followers, is_org) VALUES ");
+            for (i, ((channel, handle), (name, followers, is_org))) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.row(|r| {
+                    r.bind(channel.clone()).bind(handle.clone()).bind(name.clone()).bind(*followers).bind(i64::from(*is_org));
+                });
+            }
+            sql.push(
+                " ON CONFLICT (channel, handle) DO UPDATE SET
+                  display_name = COALESCE(excluded.display_name, authors.display_name),
+                  followers = COALESCE(excluded.followers, authors.followers),
+                  is_org = CASE WHEN excluded.is_org = 1 THEN 1 ELSE authors.is_org END
+                  RETURNING id, channel, handle, followers",
+            );
+            let rows = sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await?;
+            for r in rows {
+                let id: i64 = r.get(0);
+                if let Some(f) = r.get::<Option<i64>, _>(3) {
+                    self.followers.insert(id, f);
+                }
+                ids.insert((r.get(1), r.get(2)), id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Ids of the batch's posts that are already stored, by (channel, external id).
+async fn existing_posts(tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<HashMap<(String, String), i64>> {
+    let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
+    for p in batch {
+        by_channel.entry(&p.post.channel).or_default().push(&p.post.external_id);
+    }
+    let mut found = HashMap::new();
+    for (channel, ids) in by_channel {
+        for chunk in ids.chunks(ROWS_PER_STATEMENT * 4) {
+            let mut sql = Sql::new("SELECT id, external_id FROM posts WHERE channel = ");
+            sql.bind(channel.to_string()).push(" AND external_id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(id.to_string());
+            }
+            sql.push(")");
+            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                found.insert((channel.to_string(), r.get::<String, _>(1)), r.get::<i64, _>(0));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The conversation of each post: given, else its stored parent's (or a
+/// parent earlier in the batch), else its own id.
+async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPost]) -> Result<Vec<String>> {
+    let mut parents: HashMap<(String, String), String> = HashMap::new();
+    let needs: Vec<(&str, &str)> = posts
+        .iter()
+        .filter(|p| p.conversation.is_none())
+        .filter_map(|p| p.post.reply_to.as_deref().map(|r| (p.post.channel.as_str(), r)))
+        .collect();
+    for (channel, parent) in needs {
+        if let Some(conv) = sqlx::query_scalar::<_, String>("SELECT conversation FROM posts WHERE channel = $1 AND external_id = $2")
+            .bind(channel)
+            .bind(parent)
+            .fetch_optional(&mut **tx)
+            .await?
+        {
+            parents.insert((channel.to_string(), parent.to_string()), conv);
+        }
+    }
+    let mut out = Vec::with_capacity(posts.len());
+    for p in posts {
+        let conv = match (&p.conversation, &p.post.reply_to) {
+            (Some(c), _) => c.clone(),
+            (None, Some(parent)) => parents
+                .get(&(p.post.channel.clone(), parent.clone()))
+                .cloned()
+                .unwrap_or_else(|| p.post.external_id.clone()),
+            (None, None) => p.post.external_id.clone(),
+        };
+        parents.insert((p.post.channel.clone(), p.post.external_id.clone()), conv.clone());
+        out.push(conv);
+    }
+    Ok(out)
+}
+
+async fn find_cases(tx: &mut Transaction<'_, Any>, keys: &[&(String, String)]) -> Result<HashMap<(String, String), i64>> {
+    let mut found = HashMap::new();
+    let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (channel, conv) in keys {
+        by_channel.entry(channel.as_str()).or_default().push(conv.as_str());
+    }
+    for (channel, convs) in by_channel {
+        for chunk in convs.chunks(ROWS_PER_STATEMENT * 4) {
+            let mut sql = Sql::new("SELECT id, conversation FROM cases WHERE channel = ");
+            sql.bind(channel.to_string()).push(" AND conversation IN (");
+            for (i, c) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(c.to_string());
+            }
+            sql.push(")");
+            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                found.insert((channel.to_string(), r.get::<String, _>(1)), r.get::<i64, _>(0));
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn load_facts(tx: &mut Transaction<'_, Any>, case_id: i64) -> Result<ConversationFacts> {
+    let rows = sqlx::query("SELECT created_at, direction, author_id, text, account FROM posts WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut facts = ConversationFacts::default();
+    for r in rows {
+        let dir: String = r.get(1);
+        let text: String = r.get(3);
+        let account: Option<String> = r.get(4);
+        facts.add(r.get(0), Direction::parse(&dir).unwrap_or(Direction::Inbound), r.get(2), &text, account.as_deref());
+    }
+    Ok(facts)
+}
+
+async fn open_cases(tx: &mut Transaction<'_, Any>, keys: &[&(String, String)], now: i64) -> Result<HashMap<(String, String), i64>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new("INSERT INTO cases (channel, conversation, status, opened_at, last_post_at, updated_at) VALUES ");
+        for (i, (channel, conv)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.row(|r| {
+                r.bind(channel.clone()).bind(conv.clone()).bind("new".to_string()).bind(now).bind(now).bind(now);
+            });
+        }
+        sql.push(" RETURNING id, channel, conversation");
+        for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+            out.insert((r.get(1), r.get(2)), r.get(0));
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts posts; when `want_ids`, returns the new posts' ids.
+async fn insert_posts(
+    tx: &mut Transaction<'_, Any>,
+    rows: &[(&IngestPost, &str, i64, i64)],
+    now: i64,
+    want_ids: bool,
+) -> Result<HashMap<(String, String), i64>> {
+    let mut ids = HashMap::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new(
+            "INSERT INTO posts (channel, external_id, author_id, direction, text, created_at, reply_to, conversation, case_id, account, ingested_at) VALUES ",
+        );
+        for (i, (p, conv, author_id, case_id)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let p = &p.post;
+            sql.row(|r| {
+                r.bind(p.channel.clone())
+                    .bind(p.external_id.clone())
+                    .bind(*author_id)
+                    .bind(p.direction.as_str().to_string())
+                    .bind(p.text.clone())
+                    .bind(p.created_at)
+                    .bind(p.reply_to.clone())
+                    .bind(conv.to_string())
+                    .bind(*case_id)
+                    .bind(p.account.clone())
+                    .bind(now);
+            });
+        }
+        sql.push(" ON CONFLICT (channel, external_id) DO NOTHING");
+        if want_ids {
+            sql.push(" RETURNING id, channel, external_id");
+            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                ids.insert((r.get(1), r.get(2)), r.get(0));
+            }
+        } else {
+            sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+        }
+    }
+    Ok(ids)
+}
+
+async fn insert_labels(tx: &mut Transaction<'_, Any>, labels: &[(i64, String, String)], source: &str, now: i64) -> Result<()> {
+    for chunk in labels.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new("INSERT INTO labels (post_id, field, value, source, at) VALUES ");
+        for (i, (post_id, field, value)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.row(|r| {
+                r.bind(*post_id).bind(field.clone()).bind(value.clone()).bind(source.to_string()).bind(now);
+            });
+        }
+        sql.push(" ON CONFLICT (post_id, field) DO UPDATE SET value = excluded.value, source = excluded.source, at = excluded.at");
+        sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_events(tx: &mut Transaction<'_, Any>, events: &[(i64, &str, String)], actor: &str, now: i64) -> Result<()> {
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new("INSERT INTO case_events (case_id, at, actor, kind, summary) VALUES ");
+        for (i, (case_id, kind, summary)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.row(|r| {
+                r.bind(*case_id).bind(now).bind(actor.to_string()).bind(kind.to_string()).bind(summary.clone());
+            });
+        }
+        sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

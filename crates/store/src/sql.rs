@@ -1,0 +1,75 @@
+//! Building portable SQL with `$N` placeholders, which both SQLite and
+//! PostgreSQL accept, for statements whose shape depends on the input
+//! (optional filters, multi-row inserts).
+
+use sqlx::any::AnyArguments;
+use sqlx::Arguments;
+
+/// A SQL string and its arguments, numbered as they are pushed.
+pub struct Sql {
+    pub text: String,
+    pub args: AnyArguments<'static>,
+    count: usize,
+}
+
+impl Sql {
+    pub fn new(start: &str) -> Self {
+        Sql { text: start.to_string(), args: AnyArguments::default(), count: 0 }
+    }
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+    /// Appends a placeholder for `value`.
+    pub fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        self.count += 1;
+        self.text.push('$');
+        self.text.push_str(&self.count.to_string());
+        self.args.add(value).expect("encoding a bound value");
+        self
+    }
+    /// A tuple of placeholders `($n, $n+1, ...)` for one row, filled by `f`.
+    pub fn row(&mut self, f: impl FnOnce(&mut RowBinder<'_>)) -> &mut Self {
+        self.text.push('(');
+        let mut rb = RowBinder { sql: self, first: true };
+        f(&mut rb);
+        self.text.push(')');
+        self
+    }
+}
+
+pub struct RowBinder<'a> {
+    sql: &'a mut Sql,
+    first: bool,
+}
+
+impl RowBinder<'_> {
+    pub fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        if !self.first {
+            self.sql.text.push_str(", ");
+        }
+        self.first = false;
+        self.sql.bind(value);
+        self
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
+pub fn like_pattern(needle: &str) -> String {
+    let mut p = String::with_capacity(needle.len() + 2);
+    p.push('%');
+    for ch in needle.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
