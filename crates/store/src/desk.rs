@@ -126,3 +126,15 @@ impl Store {
             .await?)
     }
 }
+
+impl Store {
+    /// The case a stored post belongs to.
+    pub async fn case_of_post(&self, channel: &str, external_id: &str) -> Result<i64> {
+        sqlx::query_scalar("SELECT case_id FROM posts WHERE channel = $1 AND external_id = $2")
+            .bind(channel)
+            .bind(external_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no post {external_id:?} on {channel}")))
+    }
+}

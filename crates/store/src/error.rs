@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The database cannot be reached or opened.
     #[error("{0}")]
     Unavailable(String),
+    /// Writing output (an export) failed.
+    #[error("cannot write: {0}")]
+    Output(#[from] std::io::Error),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -25,6 +28,7 @@ impl StoreError {
             StoreError::Invalid(_) => "invalid",
             StoreError::Conflict(_) => "conflict",
             StoreError::Unavailable(_) => "unavailable",
+            StoreError::Output(_) => "unavailable",
             StoreError::Db(_) => "internal",
         }
     }

@@ -111,7 +111,7 @@ impl Store {
                 language: r.get(19),
                 labels,
             })
-            .map_err(|e| crate::StoreError::Unavailable(format!("cannot write the export: {e}")))?;
+?;
             n += 1;
         }
         Ok(n)
@@ -147,7 +147,7 @@ impl Store {
                 post_count: r.get(13),
                 version: r.get(14),
             })
-            .map_err(|e| crate::StoreError::Unavailable(format!("cannot write the export: {e}")))?;
+?;
             n += 1;
         }
         Ok(n)

@@ -289,36 +289,41 @@ async fn existing_posts(tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) ->
     Ok(found)
 }
 
-/// The conversation of each post: given, else its stored parent's (or a
-/// parent earlier in the batch), else its own id.
+/// The conversation of each post: given; else its parent's, following the
+/// chain through the batch (in any order) to a stored post; else the id of
+/// the earliest ancestor found.
 async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPost]) -> Result<Vec<String>> {
-    let mut parents: HashMap<(String, String), String> = HashMap::new();
-    let needs: Vec<(&str, &str)> = posts
-        .iter()
-        .filter(|p| p.conversation.is_none())
-        .filter_map(|p| p.post.reply_to.as_deref().map(|r| (p.post.channel.as_str(), r)))
-        .collect();
-    for (channel, parent) in needs {
-        if let Some(conv) = sqlx::query_scalar::<_, String>("SELECT conversation FROM posts WHERE channel = $1 AND external_id = $2")
-            .bind(channel)
-            .bind(parent)
-            .fetch_optional(&mut **tx)
-            .await?
-        {
-            parents.insert((channel.to_string(), parent.to_string()), conv);
-        }
-    }
+    let key = |p: &IngestPost| (p.post.channel.clone(), p.post.external_id.clone());
+    let in_batch: HashMap<(String, String), &IngestPost> = posts.iter().map(|p| (key(p), *p)).collect();
+    let mut memo: HashMap<(String, String), String> = HashMap::new();
     let mut out = Vec::with_capacity(posts.len());
     for p in posts {
-        let conv = match (&p.conversation, &p.post.reply_to) {
-            (Some(c), _) => c.clone(),
-            (None, Some(parent)) => parents
-                .get(&(p.post.channel.clone(), parent.clone()))
-                .cloned()
-                .unwrap_or_else(|| p.post.external_id.clone()),
-            (None, None) => p.post.external_id.clone(),
+        // Walk up while the parent is in the batch and has no known conversation.
+        let mut chain = vec![*p];
+        let conv = loop {
+            let cur = *chain.last().expect("the chain starts with the post");
+            if let Some(c) = memo.get(&key(cur)).or(cur.conversation.as_ref()) {
+                break c.clone();
+            }
+            let Some(parent) = cur.post.reply_to.as_ref() else { break cur.post.external_id.clone() };
+            let pkey = (cur.post.channel.clone(), parent.clone());
+            match in_batch.get(&pkey) {
+                Some(next) if chain.len() < 10_000 && !chain.iter().any(|c| key(c) == pkey) => chain.push(*next),
+                Some(_) => break cur.post.external_id.clone(),
+                None => {
+                    let stored: Option<String> =
+                        sqlx::query_scalar("SELECT conversation FROM posts WHERE channel = $1 AND external_id = $2")
+                            .bind(&pkey.0)
+                            .bind(&pkey.1)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    break stored.unwrap_or_else(|| cur.post.external_id.clone());
+                }
+            }
         };
-        parents.insert((p.post.channel.clone(), p.post.external_id.clone()), conv.clone());
+        for c in chain {
+            memo.insert(key(c), conv.clone());
+        }
         out.push(conv);
     }
     Ok(out)

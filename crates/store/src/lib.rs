@@ -11,12 +11,15 @@
 //! - [`export`]: the rows `switchboard export` writes.
 
 pub mod actions;
+pub mod customers;
 pub mod desk;
 pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod inbox;
 mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::str::FromStr;
 

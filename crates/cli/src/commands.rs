@@ -1,0 +1,133 @@
+//! What each subcommand does, over the engine and the importers.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use switchboard_core::case::CaseStatus;
+use switchboard_core::view::InboxQuery;
+use switchboard_engine::Desk;
+use switchboard_import::export::{self, Format};
+use switchboard_import::{import_file, ImportOptions, Layout, Preset};
+
+use crate::{Cli, Command, ExportWhat};
+
+/// Exit code of an import that finished but rejected some rows.
+const REJECTED_ROWS: u8 = 3;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let desk = Desk::open(cli.db.as_deref()).await?;
+    match cli.command {
+        Command::Import { file, preset, map, channel, labels } => {
+            let layout = match (preset, map) {
+                (Some(p), None) => {
+                    let mut l = Layout::preset(p.parse::<Preset>().map_err(anyhow::Error::msg)?);
+                    if let Some(c) = channel {
+                        l.channel = c;
+                    }
+                    l
+                }
+                (None, Some(spec)) => Layout::from_map(&spec, channel.as_deref().unwrap_or("import")).map_err(anyhow::Error::msg)?,
+                _ => bail!("say how to read the file: --preset twcs|airline|jsonl or --map FIELD=COLUMN,..."),
+            };
+            let labels = labels
+                .iter()
+                .map(|l| {
+                    l.split_once('=')
+                        .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+                        .filter(|(f, c)| !f.is_empty() && !c.is_empty())
+                        .with_context(|| format!("--label {l:?} is not FIELD=COLUMN"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let opts = ImportOptions { layout, labels, batch: switchboard_import::run::BATCH };
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>9} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+            let report = import_file(desk.store(), &file, &opts, |p| {
+                bar.set_length(p.total_bytes);
+                bar.set_position(p.bytes);
+                bar.set_message(if p.pass == 1 { "checking" } else { "importing" });
+            })
+            .await?;
+            bar.finish_and_clear();
+            for bad in &report.rejected {
+                eprintln!("{}: {bad}", file.display());
+            }
+            println!(
+                "{} rows read: {} posts imported, {} already present, {} new cases, {} labels, {} rejected",
+                report.rows,
+                report.inserted,
+                report.duplicates,
+                report.new_cases,
+                report.labels,
+                report.rejected.len()
+            );
+            Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(REJECTED_ROWS) })
+        }
+        Command::Export { what, format, out } => {
+            let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+            let sink: Box<dyn Write> = match &out {
+                Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let n = match what {
+                ExportWhat::Posts => export::export_posts(desk.store(), format, sink).await?,
+                ExportWhat::Cases => export::export_cases(desk.store(), format, sink).await?,
+            };
+            if out.is_some() || !std::io::stdout().is_terminal() {
+                eprintln!("exported {n} rows");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inbox { status, department, search, limit } => {
+            let mut q = InboxQuery { limit, search, ..InboxQuery::default() };
+            if let Some(s) = status {
+                q.status = Some(CaseStatus::parse(&s).with_context(|| format!("unknown status {s:?}: new, open, pending, resolved"))?);
+            }
+            match department.as_deref() {
+                Some("unrouted") => q.unrouted = true,
+                Some(slug) => q.department_id = Some(desk.store().department_by_slug(slug).await?.id),
+                None => {}
+            }
+            let page = desk.inbox(q).await?;
+            println!("{} cases", page.total);
+            for c in page.items {
+                println!(
+                    "#{:<7} {:>5.1} {:<8} {:<9} {:<20} {:<22} {}",
+                    c.id,
+                    c.priority,
+                    c.status.as_str(),
+                    c.channel,
+                    c.department.unwrap_or_else(|| "-".into()),
+                    c.author,
+                    c.subject.chars().take(60).collect::<String>()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let info = desk.load_demo().await?;
+            println!("demo workspace loaded: {} cases in {}", info.case_count, info.location);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Info => {
+            let info = desk.workspace_info().await?;
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({
+                "backend": info.backend,
+                "location": info.location,
+                "cases": info.case_count,
+                "posts": desk.store().post_count().await?,
+                "channels": info.channels,
+                "departments": info.departments.iter().map(|d| &d.slug).collect::<Vec<_>>(),
+                "members": info.members.len(),
+                "me": info.me.map(|m| m.handle),
+            }))?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

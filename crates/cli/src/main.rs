@@ -1,0 +1,98 @@
+//! `switchboard`: the scriptable face of the desk.
+//!
+//! ```text
+//! switchboard [--db URL] import FILE --preset twcs|airline|jsonl [--label FIELD=COL]...
+//! switchboard [--db URL] import FILE --map text=COL,external_id=COL,created_at=COL,author=COL,... [--channel NAME]
+//! switchboard [--db URL] export posts|cases [--format csv|jsonl] [--out FILE]
+//! switchboard [--db URL] inbox [--status S] [--department SLUG] [--search TEXT] [--limit N]
+//! switchboard [--db URL] demo
+//! switchboard [--db URL] info
+//! ```
+//! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "switchboard", version, about = "Switchboard: the social customer care desk, from the command line")]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: switchboard.db in the data folder).
+    #[arg(long, global = true, env = "SWITCHBOARD_DATABASE_URL", hide_env_values = true)]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Bring past posts in; each conversation becomes a case. Importing twice adds nothing.
+    Import {
+        file: PathBuf,
+        /// A known layout: twcs (Customer Support on Twitter), airline (Twitter US Airline Sentiment), jsonl.
+        #[arg(long, conflicts_with = "map")]
+        preset: Option<String>,
+        /// Any CSV: FIELD=COLUMN pairs, e.g. text=body,external_id=id,created_at=date,author=user.
+        /// Fields: external_id, text, created_at, author (required); author_name, followers, reply_to,
+        /// inbound (True/False), direction (inbound/outbound), account.
+        #[arg(long)]
+        map: Option<String>,
+        /// The channel the posts belong to (for --map and jsonl rows without one).
+        #[arg(long)]
+        channel: Option<String>,
+        /// Record a column as the team's judgement: FIELD=COLUMN, e.g. sentiment=airline_sentiment.
+        #[arg(long = "label")]
+        labels: Vec<String>,
+    },
+    /// Write posts or cases to stdout or a file.
+    Export {
+        what: ExportWhat,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List the top of the inbox: priority first, then the longest waiting.
+    Inbox {
+        #[arg(long)]
+        status: Option<String>,
+        /// Department slug (contact-centre, marketing, pr, legal, sales, hr, investor-relations) or `unrouted`.
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Fill an empty workspace with the demo.
+    Demo,
+    /// Where the workspace is and what it holds.
+    Info,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportWhat {
+    Posts,
+    Cases,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("switchboard: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("switchboard: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

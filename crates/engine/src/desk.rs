@@ -1,0 +1,115 @@
+//! [`Desk`]: one person's seat at the case log. It holds the store and the
+//! member this desk acts as; every action is recorded in that member's name.
+
+use switchboard_core::case::CaseStatus;
+use switchboard_core::desk::{Member, Role};
+use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
+use switchboard_store::Store;
+
+use crate::error::DeskError;
+use crate::location::database_url;
+
+/// The setting that remembers which member this desk is.
+const ME_SETTING: &str = "desk.member";
+
+#[derive(Clone)]
+pub struct Desk {
+    store: Store,
+    me: Member,
+}
+
+impl Desk {
+    /// Opens the workspace at `url` (or the environment's, or the default
+    /// SQLite file), migrating it, and the member this desk acts as.
+    pub async fn open(url: Option<&str>) -> Result<Desk, DeskError> {
+        let store = Store::connect(&database_url(url)).await?;
+        Desk::with_store(store).await
+    }
+
+    pub async fn with_store(store: Store) -> Result<Desk, DeskError> {
+        let me = desk_member(&store).await?;
+        Ok(Desk { store, me })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn me(&self) -> &Member {
+        &self.me
+    }
+
+    pub async fn workspace_info(&self) -> Result<WorkspaceInfo, DeskError> {
+        let case_count = self.store.case_count().await?;
+        Ok(WorkspaceInfo {
+            empty: case_count == 0,
+            backend: self.store.backend().as_str().to_string(),
+            location: self.store.location().to_string(),
+            me: Some(self.me.clone()),
+            departments: self.store.departments().await?,
+            members: self.store.members().await?,
+            channels: self.store.channels().await?,
+            case_count,
+        })
+    }
+
+    /// Fills an empty workspace with the demo; refuses to touch real work.
+    pub async fn load_demo(&self) -> Result<WorkspaceInfo, DeskError> {
+        if self.store.case_count().await? > 0 {
+            return Err(DeskError::invalid("the demo workspace only loads into an empty workspace"));
+        }
+        crate::demo::load(&self.store, switchboard_core::time::now_ms()).await?;
+        self.workspace_info().await
+    }
+
+    pub async fn inbox(&self, q: InboxQuery) -> Result<InboxPage, DeskError> {
+        Ok(self.store.inbox(&q).await?)
+    }
+
+    pub async fn case_detail(&self, case_id: i64) -> Result<CaseDetail, DeskError> {
+        Ok(self.store.case_detail(case_id).await?)
+    }
+
+    pub async fn assign(&self, case_id: i64, member_id: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.store.assign(case_id, member_id, &self.me.handle, None).await?;
+        self.case_detail(case_id).await
+    }
+
+    pub async fn move_to(&self, case_id: i64, department_id: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.store.move_to(case_id, department_id, &self.me.handle, None).await?;
+        self.case_detail(case_id).await
+    }
+
+    pub async fn set_status(&self, case_id: i64, status: CaseStatus) -> Result<CaseDetail, DeskError> {
+        self.store.set_status(case_id, status, &self.me.handle, None).await?;
+        self.case_detail(case_id).await
+    }
+
+    pub async fn add_note(&self, case_id: i64, body: String) -> Result<CaseDetail, DeskError> {
+        self.store.add_note(case_id, &body, &self.me.handle).await?;
+        self.case_detail(case_id).await
+    }
+}
+
+/// The member this desk acts as: remembered in the workspace, created on
+/// first open from the login name (as an admin: it is their own workspace).
+async fn desk_member(store: &Store) -> Result<Member, DeskError> {
+    if let Some(id) = store.setting(ME_SETTING).await?.and_then(|v| v.parse::<i64>().ok()) {
+        if let Ok(m) = store.member(id).await {
+            return Ok(m);
+        }
+    }
+    let login = std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or_else(|| "me".to_string());
+    let handle = if login == "root" { "me".to_string() } else { login };
+    let mut name: Vec<char> = handle.chars().collect();
+    if let Some(c) = name.first_mut() {
+        *c = c.to_ascii_uppercase();
+    }
+    let name: String = if handle == "me" { "Me".to_string() } else { name.into_iter().collect() };
+    let me = store.upsert_member(&handle, &name, Role::Admin, None).await?;
+    store.set_setting(ME_SETTING, &me.id.to_string()).await?;
+    Ok(me)
+}

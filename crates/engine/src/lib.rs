@@ -1,0 +1,16 @@
+//! The running desk, shared by the desktop app and the `switchboard` command.
+//!
+//! [`Desk`] opens the workspace (a SQLite file in the platform data folder by
+//! default, or the database named by `--db` / `SWITCHBOARD_DATABASE_URL`),
+//! knows which member this desk acts as, and offers the operations the
+//! screens call: the inbox, the case view, and the actions on a case, each of
+//! which returns the case as it now stands. [`demo`] fills an empty workspace
+//! with a realistic one.
+
+pub mod demo;
+pub mod desk;
+pub mod error;
+pub mod location;
+
+pub use desk::Desk;
+pub use error::DeskError;

@@ -1,0 +1,14 @@
+//! The store's behaviour suite. Every test runs on each backend returned by
+//! `testing::stores()`: a fresh SQLite file always, and a fresh PostgreSQL
+//! database when SWITCHBOARD_TEST_PG_URL is set (always under CI).
+
+mod support;
+
+// Posts in, idempotently, grouped into cases by conversation.
+mod ingest;
+// The inbox: filters, order, pages; the case view.
+mod inbox;
+// Case actions: events, versions, conflicts.
+mod actions;
+// Export rows with labels; customers on the case view.
+mod export;
