@@ -69,6 +69,7 @@ impl Store {
 
     pub async fn export_posts(&self, label_fields: &[String], mut each: impl FnMut(ExportPost) -> std::io::Result<()>) -> Result<u64> {
         let mut sql = Sql::new(
+            self.backend(),
             "SELECT p.case_id, p.channel, p.external_id, p.direction, a.handle, a.display_name, p.created_at, p.text,
                     p.reply_to, p.conversation, p.account, c.status, d.name, m.name, c.priority",
         );

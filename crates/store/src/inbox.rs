@@ -27,14 +27,14 @@ impl Store {
     pub async fn inbox(&self, q: &InboxQuery) -> Result<InboxPage> {
         let limit = q.limit.clamp(1, MAX_PAGE);
         let offset = q.offset.max(0);
-        let mut page = Sql::new(&format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_JOINS}"));
+        let mut page = Sql::new(self.backend(), &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_JOINS}"));
         push_filters(&mut page, q);
         page.push(" ORDER BY c.priority DESC, c.opened_at ASC, c.id ASC LIMIT ");
         page.bind(limit).push(" OFFSET ").bind(offset);
         let rows = sqlx::query_with(&page.text, page.args).fetch_all(self.pool()).await?;
         let items = rows.iter().map(summary_from_row).collect();
 
-        let mut count = Sql::new("SELECT COUNT(*) FROM cases c");
+        let mut count = Sql::new(self.backend(), "SELECT COUNT(*) FROM cases c");
         if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
             count.push(" LEFT JOIN authors a ON a.id = c.author_id");
         }

@@ -18,9 +18,10 @@ use switchboard_core::time::now_ms;
 use switchboard_core::EventKind;
 
 use crate::sql::Sql;
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 
-/// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
+/// Rows per multi-row statement: fewer round trips to the database thread,
+/// and under SQLite's 32,766 bound parameters (15 columns × 500 rows).
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// A post and, when the caller knows it, the conversation (root post's
@@ -85,11 +86,12 @@ impl<'s> Ingestor<'s> {
             return Ok(outcome);
         }
         let now = now_ms();
+        let b = self.store.backend();
         let mut tx = self.store.pool().begin().await?;
 
         // Which posts are stored already (their ids serve labels on re-import).
-        let existing = existing_posts(&mut tx, &batch).await?;
-        let authors = self.upsert_authors(&mut tx, &batch).await?;
+        let existing = existing_posts(b, &mut tx, &batch).await?;
+        let authors = self.upsert_authors(b, &mut tx, &batch).await?;
         let (fresh, stored): (Vec<&IngestPost>, Vec<&IngestPost>) = batch
             .iter()
             .partition(|p| !existing.contains_key(&(p.post.channel.clone(), p.post.external_id.clone())));
@@ -111,35 +113,50 @@ impl<'s> Ingestor<'s> {
             w
         };
         let missing: Vec<&(String, String)> = wanted.iter().filter(|k| !self.cases.contains_key(*k)).collect();
-        let found = find_cases(&mut tx, &missing).await?;
+        let found = find_cases(b, &mut tx, &missing).await?;
         for key in &missing {
             if let Some(&id) = found.get(*key) {
                 let facts = load_facts(&mut tx, id).await?;
                 new_slots.insert((*key).clone(), CaseSlot { id, facts });
             }
         }
-        let to_open: Vec<&(String, String)> = missing.iter().copied().filter(|k| !found.contains_key(*k)).collect();
-        let opened = open_cases(&mut tx, &to_open, now).await?;
+
+        // Facts of every conversation the new posts touch: stored cases learn
+        // the new posts; new conversations are gathered to be opened whole.
+        let mut unopened: HashMap<(String, String), ConversationFacts> = HashMap::new();
+        let mut post_keys = Vec::with_capacity(fresh.len());
+        for (p, conv) in fresh.iter().zip(&conversations) {
+            let key = (p.post.channel.clone(), conv.clone());
+            let author_id = authors[&(p.post.channel.clone(), p.post.author.clone())];
+            let facts = match new_slots.get_mut(&key).or_else(|| self.cases.get_mut(&key)) {
+                Some(slot) => {
+                    *appended_to_existing.entry(slot.id).or_default() += 1;
+                    touched.push(key.clone());
+                    &mut slot.facts
+                }
+                None => unopened.entry(key.clone()).or_default(),
+            };
+            facts.add(p.post.created_at, p.post.direction, author_id, &p.post.text, p.post.account.as_deref());
+            post_keys.push((key, author_id));
+        }
+        let opened = self.open_cases(b, &mut tx, &unopened, now).await?;
         outcome.new_cases = opened.len();
-        let opened_ids: HashSet<i64> = opened.values().copied().collect();
-        for (key, id) in opened {
-            new_slots.insert(key, CaseSlot { id, facts: ConversationFacts::default() });
+        let opened_ids: Vec<i64> = opened.values().copied().collect();
+        for (key, facts) in unopened {
+            new_slots.insert(key.clone(), CaseSlot { id: opened[&key], facts });
         }
 
         // Insert the new posts.
-        let mut rows = Vec::with_capacity(fresh.len());
-        for (p, conv) in fresh.iter().zip(&conversations) {
-            let key = (p.post.channel.clone(), conv.clone());
-            let slot = new_slots.get_mut(&key).or_else(|| self.cases.get_mut(&key)).expect("case resolved above");
-            let author_id = authors[&(p.post.channel.clone(), p.post.author.clone())];
-            slot.facts.add(p.post.created_at, p.post.direction, author_id, &p.post.text, p.post.account.as_deref());
-            if !opened_ids.contains(&slot.id) {
-                *appended_to_existing.entry(slot.id).or_default() += 1;
-            }
-            touched.push(key);
-            rows.push((*p, conv.as_str(), author_id, slot.id));
-        }
-        let ids = insert_posts(&mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
+        let rows: Vec<_> = fresh
+            .iter()
+            .zip(&conversations)
+            .zip(&post_keys)
+            .map(|((p, conv), (key, author_id))| {
+                let slot = new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above");
+                (*p, conv.as_str(), *author_id, slot.id)
+            })
+            .collect();
+        let ids = insert_posts(b, &mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
         outcome.inserted = rows.len();
 
         // Labels: the file's judgements, for new and already stored posts alike.
@@ -156,15 +173,16 @@ impl<'s> Ingestor<'s> {
             }
         }
         outcome.labels = labels.len();
-        insert_labels(&mut tx, &labels, &self.actor, now).await?;
+        insert_labels(b, &mut tx, &labels, &self.actor, now).await?;
 
-        // Refresh every touched case from its facts; note posts added to older cases.
+        // Refresh the stored cases that gained posts; note what they gained.
         touched.sort();
         touched.dedup();
-        for key in &touched {
-            let slot = new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above");
-            self.refresh_case(&mut tx, slot, !opened_ids.contains(&slot.id), now).await?;
-        }
+        let refreshed: Vec<&CaseSlot> = touched
+            .iter()
+            .map(|key| new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above"))
+            .collect();
+        self.refresh_cases(b, &mut tx, &refreshed, now).await?;
         let mut events: Vec<(i64, &str, String)> = opened_ids
             .iter()
             .map(|&id| (id, EventKind::Created.as_str(), format!("opened from {}", self.source)))
@@ -173,7 +191,7 @@ impl<'s> Ingestor<'s> {
             let what = if n == 1 { "1 post".to_string() } else { format!("{n} posts") };
             events.push((id, EventKind::PostAdded.as_str(), format!("{what} added from {}", self.source)));
         }
-        insert_events(&mut tx, &events, &self.actor, now).await?;
+        insert_events(b, &mut tx, &events, &self.actor, now).await?;
         tx.commit().await?;
 
         // Only now that the batch is durable may the caches remember it.
@@ -182,29 +200,96 @@ impl<'s> Ingestor<'s> {
         Ok(outcome)
     }
 
-    async fn refresh_case(&self, tx: &mut Transaction<'_, Any>, slot: &CaseSlot, bump: bool, now: i64) -> Result<()> {
-        let Some(s) = slot.facts.summary() else { return Ok(()) };
-        let followers = self.followers.get(&s.author_id).copied();
-        sqlx::query(
-            "UPDATE cases SET status = $1, opened_at = $2, last_post_at = $3, first_customer_at = $4,
-             first_response_at = $5, post_count = $6, author_id = $7, subject = $8, account = $9,
-             priority = $10, updated_at = $11, version = version + $12 WHERE id = $13",
-        )
-        .bind(s.status.as_str())
-        .bind(s.opened_at)
-        .bind(s.last_post_at)
-        .bind(s.first_customer_at)
-        .bind(s.first_response_at)
-        .bind(s.post_count)
-        .bind(s.author_id)
-        .bind(s.subject)
-        .bind(s.account)
-        .bind(priority::baseline(s.status, followers))
-        .bind(now)
-        .bind(i64::from(bump))
-        .bind(slot.id)
-        .execute(&mut **tx)
-        .await?;
+    /// Opens a case for each new conversation, with its state derived from
+    /// its posts, and returns the new ids.
+    async fn open_cases(
+        &self,
+        b: Backend,
+        tx: &mut Transaction<'_, Any>,
+        conversations: &HashMap<(String, String), ConversationFacts>,
+        now: i64,
+    ) -> Result<HashMap<(String, String), i64>> {
+        let rows: Vec<_> = conversations.iter().filter_map(|(k, f)| f.summary().map(|s| (k, s))).collect();
+        let mut out = HashMap::with_capacity(rows.len());
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new(
+                b,
+                "INSERT INTO cases (channel, conversation, status, opened_at, last_post_at, first_customer_at,
+                 first_response_at, post_count, author_id, subject, account, priority, updated_at) VALUES ",
+            );
+            for (i, ((channel, conv), s)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                let followers = self.followers.get(&s.author_id).copied();
+                sql.row(|r| {
+                    r.bind(channel.clone())
+                        .bind(conv.clone())
+                        .bind(s.status.as_str().to_string())
+                        .bind(s.opened_at)
+                        .bind(s.last_post_at)
+                        .bind(s.first_customer_at)
+                        .bind(s.first_response_at)
+                        .bind(s.post_count)
+                        .bind(s.author_id)
+                        .bind(s.subject.clone())
+                        .bind(s.account.clone())
+                        .bind(priority::baseline(s.status, followers))
+                        .bind(now);
+                });
+            }
+            sql.push(" RETURNING id, channel, conversation");
+            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                out.insert((r.get(1), r.get(2)), r.get(0));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the derived state of the cases from their facts, several rows a
+    /// statement (an upsert on the id, which both backends understand).
+    /// Each such change grows the case's version.
+    async fn refresh_cases(&self, b: Backend, tx: &mut Transaction<'_, Any>, cases: &[&CaseSlot], now: i64) -> Result<()> {
+        let rows: Vec<_> = cases.iter().filter_map(|slot| slot.facts.summary().map(|s| (slot.id, s))).collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new(
+                b,
+                "INSERT INTO cases (id, channel, conversation, status, opened_at, last_post_at, first_customer_at,
+                 first_response_at, post_count, author_id, subject, account, priority, updated_at, version) VALUES ",
+            );
+            for (i, (id, s)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                let followers = self.followers.get(&s.author_id).copied();
+                sql.row(|r| {
+                    r.bind(*id)
+                        .bind(String::new())
+                        .bind(String::new())
+                        .bind(s.status.as_str().to_string())
+                        .bind(s.opened_at)
+                        .bind(s.last_post_at)
+                        .bind(s.first_customer_at)
+                        .bind(s.first_response_at)
+                        .bind(s.post_count)
+                        .bind(s.author_id)
+                        .bind(s.subject.clone())
+                        .bind(s.account.clone())
+                        .bind(priority::baseline(s.status, followers))
+                        .bind(now)
+                        .bind(1i64);
+                });
+            }
+            sql.push(
+                " ON CONFLICT (id) DO UPDATE SET status = excluded.status, opened_at = excluded.opened_at,
+                  last_post_at = excluded.last_post_at, first_customer_at = excluded.first_customer_at,
+                  first_response_at = excluded.first_response_at, post_count = excluded.post_count,
+                  author_id = excluded.author_id, subject = excluded.subject, account = excluded.account,
+                  priority = excluded.priority, updated_at = excluded.updated_at,
+                  version = cases.version + excluded.version",
+            );
+            sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+        }
         Ok(())
     }
 
@@ -212,6 +297,7 @@ impl<'s> Ingestor<'s> {
     /// returns the id of every author in the batch.
     async fn upsert_authors(
         &mut self,
+        b: Backend,
         tx: &mut Transaction<'_, Any>,
         batch: &[&IngestPost],
     ) -> Result<HashMap<(String, String), i64>> {
@@ -234,7 +320,7 @@ impl<'s> Ingestor<'s> {
         }
         let todo: Vec<_> = todo.into_iter().collect();
         for chunk in todo.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = Sql::new("INSERT INTO authors (channel, handle, display_name, followers, is_org) VALUES ");
+            let mut sql = Sql::new(b, "INSERT INTO authors (channel, handle, display_name, followers, is_org) VALUES ");
             for (i, ((channel, handle), (name, followers, is_org))) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
@@ -264,15 +350,15 @@ impl<'s> Ingestor<'s> {
 }
 
 /// Ids of the batch's posts that are already stored, by (channel, external id).
-async fn existing_posts(tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<HashMap<(String, String), i64>> {
+async fn existing_posts(b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<HashMap<(String, String), i64>> {
     let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in batch {
         by_channel.entry(&p.post.channel).or_default().push(&p.post.external_id);
     }
     let mut found = HashMap::new();
     for (channel, ids) in by_channel {
-        for chunk in ids.chunks(ROWS_PER_STATEMENT * 4) {
-            let mut sql = Sql::new("SELECT id, external_id FROM posts WHERE channel = ");
+        for chunk in ids.chunks(ROWS_PER_STATEMENT * 2) {
+            let mut sql = Sql::new(b, "SELECT id, external_id FROM posts WHERE channel = ");
             sql.bind(channel.to_string()).push(" AND external_id IN (");
             for (i, id) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -329,15 +415,15 @@ async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPo
     Ok(out)
 }
 
-async fn find_cases(tx: &mut Transaction<'_, Any>, keys: &[&(String, String)]) -> Result<HashMap<(String, String), i64>> {
+async fn find_cases(b: Backend, tx: &mut Transaction<'_, Any>, keys: &[&(String, String)]) -> Result<HashMap<(String, String), i64>> {
     let mut found = HashMap::new();
     let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
     for (channel, conv) in keys {
         by_channel.entry(channel.as_str()).or_default().push(conv.as_str());
     }
     for (channel, convs) in by_channel {
-        for chunk in convs.chunks(ROWS_PER_STATEMENT * 4) {
-            let mut sql = Sql::new("SELECT id, conversation FROM cases WHERE channel = ");
+        for chunk in convs.chunks(ROWS_PER_STATEMENT * 2) {
+            let mut sql = Sql::new(b, "SELECT id, conversation FROM cases WHERE channel = ");
             sql.bind(channel.to_string()).push(" AND conversation IN (");
             for (i, c) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -369,28 +455,9 @@ async fn load_facts(tx: &mut Transaction<'_, Any>, case_id: i64) -> Result<Conve
     Ok(facts)
 }
 
-async fn open_cases(tx: &mut Transaction<'_, Any>, keys: &[&(String, String)], now: i64) -> Result<HashMap<(String, String), i64>> {
-    let mut out = HashMap::new();
-    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new("INSERT INTO cases (channel, conversation, status, opened_at, last_post_at, updated_at) VALUES ");
-        for (i, (channel, conv)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.row(|r| {
-                r.bind(channel.clone()).bind(conv.clone()).bind("new".to_string()).bind(now).bind(now).bind(now);
-            });
-        }
-        sql.push(" RETURNING id, channel, conversation");
-        for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-            out.insert((r.get(1), r.get(2)), r.get(0));
-        }
-    }
-    Ok(out)
-}
-
 /// Inserts posts; when `want_ids`, returns the new posts' ids.
 async fn insert_posts(
+    b: Backend,
     tx: &mut Transaction<'_, Any>,
     rows: &[(&IngestPost, &str, i64, i64)],
     now: i64,
@@ -399,6 +466,7 @@ async fn insert_posts(
     let mut ids = HashMap::new();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new(
+            b,
             "INSERT INTO posts (channel, external_id, author_id, direction, text, created_at, reply_to, conversation, case_id, account, ingested_at) VALUES ",
         );
         for (i, (p, conv, author_id, case_id)) in chunk.iter().enumerate() {
@@ -433,9 +501,9 @@ async fn insert_posts(
     Ok(ids)
 }
 
-async fn insert_labels(tx: &mut Transaction<'_, Any>, labels: &[(i64, String, String)], source: &str, now: i64) -> Result<()> {
+async fn insert_labels(b: Backend, tx: &mut Transaction<'_, Any>, labels: &[(i64, String, String)], source: &str, now: i64) -> Result<()> {
     for chunk in labels.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new("INSERT INTO labels (post_id, field, value, source, at) VALUES ");
+        let mut sql = Sql::new(b, "INSERT INTO labels (post_id, field, value, source, at) VALUES ");
         for (i, (post_id, field, value)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -450,9 +518,9 @@ async fn insert_labels(tx: &mut Transaction<'_, Any>, labels: &[(i64, String, St
     Ok(())
 }
 
-pub(crate) async fn insert_events(tx: &mut Transaction<'_, Any>, events: &[(i64, &str, String)], actor: &str, now: i64) -> Result<()> {
+pub(crate) async fn insert_events(b: Backend, tx: &mut Transaction<'_, Any>, events: &[(i64, &str, String)], actor: &str, now: i64) -> Result<()> {
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new("INSERT INTO case_events (case_id, at, actor, kind, summary) VALUES ");
+        let mut sql = Sql::new(b, "INSERT INTO case_events (case_id, at, actor, kind, summary) VALUES ");
         for (i, (case_id, kind, summary)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
