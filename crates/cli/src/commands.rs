@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use switchboard_core::case::CaseStatus;
 use switchboard_core::view::InboxQuery;
 use switchboard_engine::Desk;
+use switchboard_store::StoreError;
 use switchboard_import::export::{self, Format};
 use switchboard_import::{import_file, ImportOptions, Layout, Preset};
 
@@ -75,9 +76,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
                 None => Box::new(std::io::stdout().lock()),
             };
-            let n = match what {
-                ExportWhat::Posts => export::export_posts(desk.store(), format, sink).await?,
-                ExportWhat::Cases => export::export_cases(desk.store(), format, sink).await?,
+            let written = match what {
+                ExportWhat::Posts => export::export_posts(desk.store(), format, sink).await,
+                ExportWhat::Cases => export::export_cases(desk.store(), format, sink).await,
+            };
+            let n = match written {
+                // The reader went away (`| head`): stop quietly, as Unix tools do.
+                Err(StoreError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+                other => other?,
             };
             if out.is_some() || !std::io::stdout().is_terminal() {
                 eprintln!("exported {n} rows");

@@ -32,8 +32,9 @@ const POST_COLUMNS: [&str; 20] = [
     "topic_confidence", "language",
 ];
 
-fn io(e: impl std::fmt::Display) -> std::io::Error {
-    std::io::Error::other(e.to_string())
+/// Keeps the kind of an I/O failure (a closed pipe stays a closed pipe).
+fn io(e: impl Into<std::io::Error>) -> std::io::Error {
+    e.into()
 }
 
 /// Writes every post; returns how many.
@@ -44,7 +45,7 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
             let mut w = csv::Writer::from_writer(out);
             let mut header: Vec<String> = POST_COLUMNS.iter().map(|c| c.to_string()).collect();
             header.extend(fields.iter().map(|f| format!("label_{f}")));
-            w.write_record(&header).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            w.write_record(&header).map_err(|e| StoreError::Output(io(e)))?;
             let n = store
                 .export_posts(&fields, |p| {
                     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -75,7 +76,7 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
                     w.write_record(&rec).map_err(io)
                 })
                 .await?;
-            w.flush().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            w.flush().map_err(|e| StoreError::Output(io(e)))?;
             Ok(n)
         }
         Format::Jsonl => {
@@ -87,7 +88,7 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
                     out.write_all(b"\n")
                 })
                 .await?;
-            out.flush().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            out.flush().map_err(|e| StoreError::Output(io(e)))?;
             Ok(n)
         }
     }
@@ -109,7 +110,7 @@ pub async fn export_cases(store: &Store, format: Format, out: impl Write) -> Res
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             let n = store.export_cases(|c| w.serialize(&c).map_err(io)).await?;
-            w.flush().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            w.flush().map_err(|e| StoreError::Output(io(e)))?;
             Ok(n)
         }
         Format::Jsonl => {
@@ -120,7 +121,7 @@ pub async fn export_cases(store: &Store, format: Format, out: impl Write) -> Res
                     out.write_all(b"\n")
                 })
                 .await?;
-            out.flush().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            out.flush().map_err(|e| StoreError::Output(io(e)))?;
             Ok(n)
         }
     }

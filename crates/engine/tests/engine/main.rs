@@ -1,0 +1,75 @@
+//! The desk as the app uses it, on every backend: the demo workspace, the
+//! inbox the first screen shows, and actions recorded in the desk member's name.
+
+use switchboard_core::case::{CaseStatus, EventKind};
+use switchboard_core::view::InboxQuery;
+use switchboard_engine::Desk;
+use switchboard_store::testing::stores;
+
+#[tokio::test]
+async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
+    for db in stores().await {
+        let desk = Desk::with_store(db.store.clone()).await.unwrap();
+        let before = desk.workspace_info().await.unwrap();
+        assert!(before.empty, "{}", db.url);
+        assert_eq!(before.departments.len(), 7, "{}: the tiger team is preconfigured", db.url);
+        let names: Vec<_> = before.departments.iter().map(|d| d.name.as_str()).collect();
+        assert!(names.contains(&"Investor relations") && names.contains(&"PR / Communications"), "{names:?}");
+
+        let info = desk.load_demo().await.unwrap();
+        assert!(!info.empty && info.case_count >= 25, "{}: {} cases", db.url, info.case_count);
+        assert!(info.channels.len() >= 4, "{}: {:?}", db.url, info.channels);
+        assert!(info.members.len() >= 10, "{}", db.url);
+        assert!(desk.load_demo().await.is_err(), "{}: the demo never lands on real work", db.url);
+
+        let page = desk.inbox(InboxQuery { limit: 100, ..Default::default() }).await.unwrap();
+        let statuses: std::collections::HashSet<_> = page.items.iter().map(|c| c.status).collect();
+        assert!(statuses.len() >= 3, "{}: a mix of statuses {statuses:?}", db.url);
+        assert!(page.items.iter().any(|c| c.assignee.is_some()) && page.items.iter().any(|c| c.department.is_none()), "{}", db.url);
+        assert!(page.items.windows(2).all(|w| w[0].priority >= w[1].priority), "{}: priority order", db.url);
+
+        let harriet = desk
+            .inbox(InboxQuery { search: Some("didsbury".into()), limit: 5, ..Default::default() })
+            .await
+            .unwrap();
+        let detail = desk.case_detail(harriet.items[0].id).await.unwrap();
+        assert_eq!(detail.customer.as_ref().map(|c| c.value_tier.as_deref()), Some(Some("A")), "{}", db.url);
+        assert_eq!(detail.posts.len(), 3, "{}", db.url);
+        assert!(detail.case.first_response_at.is_some(), "{}", db.url);
+    }
+}
+
+#[tokio::test]
+async fn actions_return_the_new_state_and_are_signed_by_the_desk_member() {
+    for db in stores().await {
+        let desk = Desk::with_store(db.store.clone()).await.unwrap();
+        desk.load_demo().await.unwrap();
+        let me = desk.me().handle.clone();
+        let case = desk.inbox(InboxQuery { limit: 1, ..Default::default() }).await.unwrap().items[0].clone();
+        let kofi = desk.workspace_info().await.unwrap().members.into_iter().find(|m| m.handle == "kofi").unwrap();
+        let legal = desk.store().department_by_slug("legal").await.unwrap();
+
+        let d = desk.assign(case.id, Some(kofi.id)).await.unwrap();
+        assert_eq!(d.case.assignee.as_deref(), Some("Kofi Mensah"));
+        let d = desk.move_to(case.id, Some(legal.id)).await.unwrap();
+        assert_eq!(d.case.department.as_deref(), Some("Legal"));
+        let d = desk.set_status(case.id, CaseStatus::Pending).await.unwrap();
+        assert_eq!(d.case.status, CaseStatus::Pending);
+        let d = desk.add_note(case.id, "Called the customer back".into()).await.unwrap();
+        let mine: Vec<_> = d.events.iter().filter(|e| e.actor == me).map(|e| e.kind).collect();
+        assert_eq!(mine, vec![EventKind::Assigned, EventKind::Moved, EventKind::StatusChanged, EventKind::Note], "{}", db.url);
+
+        let err = desk.add_note(case.id, "".into()).await.unwrap_err();
+        assert_eq!(err.code, "invalid");
+        let err = desk.case_detail(123_456).await.unwrap_err();
+        assert_eq!(err.code, "not_found");
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "not_found", "errors cross to the UI as {{code, message}}");
+        assert!(json["message"].as_str().unwrap().contains("123456"));
+
+        // A second desk on the same workspace is the same member and sees the change.
+        let again = Desk::with_store(db.store.clone()).await.unwrap();
+        assert_eq!(again.me().handle, me);
+        assert_eq!(again.case_detail(case.id).await.unwrap().case.status, CaseStatus::Pending);
+    }
+}
