@@ -1,9 +1,10 @@
 //! One import, from file to case log, in two passes.
 //!
 //! Pass one reads every row, reports the bad ones and learns the reply
-//! chains; pass two normalises the good rows again and writes them in batches
-//! (one transaction each) through the store's [`Ingestor`], each post carrying
-//! its conversation. Nothing is held in memory but the chains.
+//! chains; pass two normalises the good rows again on a reader thread and
+//! writes them in batches (one transaction each) through the store's
+//! [`Ingestor`], each post carrying its conversation, so reading and writing
+//! overlap. Nothing is held in memory but the chains and two batches.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -136,43 +137,75 @@ pub async fn import_file(
         }
     }
 
+    // Pass two: a reader thread normalises the good rows again and hands them
+    // over in batches, while this task writes the previous batch.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ReadBatch, std::io::Error>>(2);
+    let mut rows = Rows::open(path, opts)?;
+    let batch_size = opts.batch.max(1);
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut batch = ReadBatch::default();
+        while let Some(row) = rows.next() {
+            match row {
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+                Ok(Err(_bad)) => continue, // reported in pass one
+                Ok(Ok(post)) => {
+                    let (root, outside) = threads.root(&post.external_id);
+                    let (root, outside) = (root.to_string(), outside.map(str::to_string));
+                    batch.posts.push((post, root, outside));
+                }
+            }
+            if batch.posts.len() >= batch_size {
+                batch.bytes = rows.bytes_read();
+                if tx.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+                    return; // the writer stopped
+                }
+            }
+        }
+        batch.bytes = rows.bytes_read();
+        let _ = tx.blocking_send(Ok(batch));
+    });
+
     // Roots whose parent is outside the file may continue a stored conversation.
     let mut continued: HashMap<String, String> = HashMap::new();
-
-    // Pass two: write the good rows in batches.
     let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
     let mut ingestor = Ingestor::new(store, "import", &source);
-    let mut rows = Rows::open(path, opts)?;
-    let mut batch = Vec::with_capacity(opts.batch);
     let mut written = 0u64;
-    while let Some(row) = rows.next() {
-        let Ok(post) = row.map_err(read_err)? else { continue };
-        let (root, outside_parent) = threads.root(&post.external_id);
-        let conversation = match outside_parent {
-            None => root.to_string(),
-            Some(parent) => match continued.get(root) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = store.conversation_of(&post.channel, parent).await?.unwrap_or_else(|| root.to_string());
-                    continued.insert(root.to_string(), c.clone());
-                    c
-                }
-            },
-        };
-        batch.push(IngestPost { post, conversation: Some(conversation) });
-        if batch.len() >= opts.batch {
+    while let Some(read) = rx.recv().await {
+        let read = read.map_err(read_err)?;
+        let mut batch = Vec::with_capacity(read.posts.len());
+        for (post, root, outside_parent) in read.posts {
+            let conversation = match outside_parent {
+                None => root,
+                Some(parent) => match continued.get(&root) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = store.conversation_of(&post.channel, &parent).await?.unwrap_or_else(|| root.clone());
+                        continued.insert(root, c.clone());
+                        c
+                    }
+                },
+            };
+            batch.push(IngestPost { post, conversation: Some(conversation) });
+        }
+        if !batch.is_empty() {
             written += batch.len() as u64;
             add(&mut report, ingestor.write(&batch).await?);
-            batch.clear();
-            progress(Progress { pass: 2, bytes: rows.bytes_read(), total_bytes, rows: written });
         }
+        progress(Progress { pass: 2, bytes: read.bytes, total_bytes, rows: written });
     }
-    if !batch.is_empty() {
-        written += batch.len() as u64;
-        add(&mut report, ingestor.write(&batch).await?);
-    }
-    progress(Progress { pass: 2, bytes: total_bytes, total_bytes, rows: written });
+    reader.await.map_err(|e| ImportError::Layout(format!("the reader stopped: {e}")))?;
     Ok(report)
+}
+
+/// A batch of normalised posts with their thread root and, when the root's
+/// parent is not in the file, that parent's id.
+#[derive(Default)]
+struct ReadBatch {
+    posts: Vec<(NewPost, String, Option<String>)>,
+    bytes: u64,
 }
 
 fn add(report: &mut ImportReport, b: BatchOutcome) {

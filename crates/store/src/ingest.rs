@@ -41,6 +41,43 @@ pub struct BatchOutcome {
     pub labels: usize,
 }
 
+/// A map keyed by (channel, key) that is looked up with borrowed strings,
+/// so the hot path of an import allocates no keys.
+struct ByChannel<V>(HashMap<String, HashMap<String, V>>);
+
+impl<V> Default for ByChannel<V> {
+    fn default() -> Self {
+        ByChannel(HashMap::new())
+    }
+}
+
+impl<V> ByChannel<V> {
+    fn get(&self, channel: &str, key: &str) -> Option<&V> {
+        self.0.get(channel).and_then(|m| m.get(key))
+    }
+    fn get_mut(&mut self, channel: &str, key: &str) -> Option<&mut V> {
+        self.0.get_mut(channel).and_then(|m| m.get_mut(key))
+    }
+    fn insert(&mut self, channel: &str, key: String, value: V) {
+        match self.0.get_mut(channel) {
+            Some(m) => {
+                m.insert(key, value);
+            }
+            None => {
+                self.0.insert(channel.to_string(), HashMap::from([(key, value)]));
+            }
+        }
+    }
+    fn len(&self) -> usize {
+        self.0.values().map(HashMap::len).sum()
+    }
+    fn extend(&mut self, other: ByChannel<V>) {
+        for (channel, m) in other.0 {
+            self.0.entry(channel).or_default().extend(m);
+        }
+    }
+}
+
 struct CaseSlot {
     id: i64,
     facts: ConversationFacts,
@@ -51,9 +88,9 @@ pub struct Ingestor<'s> {
     store: &'s Store,
     actor: String,
     source: String,
-    authors: HashMap<(String, String), i64>,
+    authors: ByChannel<i64>,
     followers: HashMap<i64, i64>,
-    cases: HashMap<(String, String), CaseSlot>,
+    cases: ByChannel<CaseSlot>,
 }
 
 impl<'s> Ingestor<'s> {
@@ -64,9 +101,9 @@ impl<'s> Ingestor<'s> {
             store,
             actor: actor.to_string(),
             source: source.to_string(),
-            authors: HashMap::new(),
+            authors: ByChannel::default(),
             followers: HashMap::new(),
-            cases: HashMap::new(),
+            cases: ByChannel::default(),
         }
     }
 
@@ -92,68 +129,79 @@ impl<'s> Ingestor<'s> {
         // Which posts are stored already (their ids serve labels on re-import).
         let existing = existing_posts(b, &mut tx, &batch).await?;
         let authors = self.upsert_authors(b, &mut tx, &batch).await?;
-        let (fresh, stored): (Vec<&IngestPost>, Vec<&IngestPost>) = batch
-            .iter()
-            .partition(|p| !existing.contains_key(&(p.post.channel.clone(), p.post.external_id.clone())));
-        outcome.duplicates += stored.len();
-
-        // Conversations of the new posts, then their cases.
-        let conversations = resolve_conversations(&mut tx, &fresh).await?;
-        let mut new_slots: HashMap<(String, String), CaseSlot> = HashMap::new();
-        let mut touched: Vec<(String, String)> = Vec::new();
-        let mut appended_to_existing: HashMap<i64, usize> = HashMap::new();
-        let wanted: Vec<(String, String)> = {
-            let mut w: Vec<_> = fresh
-                .iter()
-                .zip(&conversations)
-                .map(|(p, c)| (p.post.channel.clone(), c.clone()))
-                .collect();
-            w.sort();
-            w.dedup();
-            w
+        let author_of = |p: &IngestPost| {
+            authors
+                .get(&p.post.channel, &p.post.author)
+                .or_else(|| self.authors.get(&p.post.channel, &p.post.author))
+                .copied()
+                .expect("every author was resolved")
         };
-        let missing: Vec<&(String, String)> = wanted.iter().filter(|k| !self.cases.contains_key(*k)).collect();
+        let fresh: Vec<&IngestPost> =
+            batch.iter().copied().filter(|p| existing.get(&p.post.channel, &p.post.external_id).is_none()).collect();
+        outcome.duplicates += batch.len() - fresh.len();
+
+        // Conversations of the new posts, then their cases: cached, stored, or new.
+        let conversations = resolve_conversations(&mut tx, &fresh).await?;
+        let mut slots: ByChannel<CaseSlot> = ByChannel::default();
+        let mut missing: Vec<(&str, &str)> = fresh
+            .iter()
+            .zip(&conversations)
+            .map(|(p, c)| (p.post.channel.as_str(), c.as_str()))
+            .filter(|(ch, c)| self.cases.get(ch, c).is_none())
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
         let found = find_cases(b, &mut tx, &missing).await?;
-        for key in &missing {
-            if let Some(&id) = found.get(*key) {
+        for (ch, conv) in &missing {
+            if let Some(&id) = found.get(ch, conv) {
                 let facts = load_facts(&mut tx, id).await?;
-                new_slots.insert((*key).clone(), CaseSlot { id, facts });
+                slots.insert(ch, conv.to_string(), CaseSlot { id, facts });
             }
         }
 
         // Facts of every conversation the new posts touch: stored cases learn
         // the new posts; new conversations are gathered to be opened whole.
-        let mut unopened: HashMap<(String, String), ConversationFacts> = HashMap::new();
-        let mut post_keys = Vec::with_capacity(fresh.len());
+        let mut unopened: ByChannel<ConversationFacts> = ByChannel::default();
+        let mut appended: HashMap<i64, usize> = HashMap::new();
+        let mut touched: Vec<(&str, &str)> = Vec::new();
         for (p, conv) in fresh.iter().zip(&conversations) {
-            let key = (p.post.channel.clone(), conv.clone());
-            let author_id = authors[&(p.post.channel.clone(), p.post.author.clone())];
-            let facts = match new_slots.get_mut(&key).or_else(|| self.cases.get_mut(&key)) {
+            let ch = p.post.channel.as_str();
+            let facts = match slots.get_mut(ch, conv) {
+                Some(slot) => Some(slot),
+                None => self.cases.get_mut(ch, conv),
+            };
+            let facts = match facts {
                 Some(slot) => {
-                    *appended_to_existing.entry(slot.id).or_default() += 1;
-                    touched.push(key.clone());
+                    *appended.entry(slot.id).or_default() += 1;
+                    touched.push((ch, conv.as_str()));
                     &mut slot.facts
                 }
-                None => unopened.entry(key.clone()).or_default(),
+                None => {
+                    if unopened.get(ch, conv).is_none() {
+                        unopened.insert(ch, conv.clone(), ConversationFacts::default());
+                    }
+                    unopened.get_mut(ch, conv).expect("just inserted")
+                }
             };
-            facts.add(p.post.created_at, p.post.direction, author_id, &p.post.text, p.post.account.as_deref());
-            post_keys.push((key, author_id));
+            facts.add(p.post.created_at, p.post.direction, author_of(p), &p.post.text, p.post.account.as_deref());
         }
         let opened = self.open_cases(b, &mut tx, &unopened, now).await?;
         outcome.new_cases = opened.len();
-        let opened_ids: Vec<i64> = opened.values().copied().collect();
-        for (key, facts) in unopened {
-            new_slots.insert(key.clone(), CaseSlot { id: opened[&key], facts });
+        for (ch, m) in unopened.0 {
+            for (conv, facts) in m {
+                let id = *opened.get(&ch, &conv).expect("every new conversation was opened");
+                slots.insert(&ch, conv, CaseSlot { id, facts });
+            }
         }
 
         // Insert the new posts.
         let rows: Vec<_> = fresh
             .iter()
             .zip(&conversations)
-            .zip(&post_keys)
-            .map(|((p, conv), (key, author_id))| {
-                let slot = new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above");
-                (*p, conv.as_str(), *author_id, slot.id)
+            .map(|(p, conv)| {
+                let ch = p.post.channel.as_str();
+                let slot = slots.get(ch, conv).or_else(|| self.cases.get(ch, conv)).expect("case resolved above");
+                (*p, conv.as_str(), author_of(p), slot.id)
             })
             .collect();
         let ids = insert_posts(b, &mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
@@ -165,8 +213,8 @@ impl<'s> Ingestor<'s> {
             if p.post.labels.is_empty() {
                 continue;
             }
-            let key = (p.post.channel.clone(), p.post.external_id.clone());
-            if let Some(&id) = existing.get(&key).or_else(|| ids.get(&key)) {
+            let (ch, id) = (&p.post.channel, &p.post.external_id);
+            if let Some(&id) = existing.get(ch, id).or_else(|| ids.get(ch, id)) {
                 for (field, value) in &p.post.labels {
                     labels.push((id, field.clone(), value.clone()));
                 }
@@ -176,18 +224,20 @@ impl<'s> Ingestor<'s> {
         insert_labels(b, &mut tx, &labels, &self.actor, now).await?;
 
         // Refresh the stored cases that gained posts; note what they gained.
-        touched.sort();
+        touched.sort_unstable();
         touched.dedup();
         let refreshed: Vec<&CaseSlot> = touched
             .iter()
-            .map(|key| new_slots.get(key).or_else(|| self.cases.get(key)).expect("case resolved above"))
+            .map(|(ch, conv)| slots.get(ch, conv).or_else(|| self.cases.get(ch, conv)).expect("case resolved above"))
             .collect();
         self.refresh_cases(b, &mut tx, &refreshed, now).await?;
-        let mut events: Vec<(i64, &str, String)> = opened_ids
-            .iter()
+        let mut events: Vec<(i64, &str, String)> = opened
+            .0
+            .values()
+            .flat_map(|m| m.values())
             .map(|&id| (id, EventKind::Created.as_str(), format!("opened from {}", self.source)))
             .collect();
-        for (&id, &n) in &appended_to_existing {
+        for (&id, &n) in &appended {
             let what = if n == 1 { "1 post".to_string() } else { format!("{n} posts") };
             events.push((id, EventKind::PostAdded.as_str(), format!("{what} added from {}", self.source)));
         }
@@ -196,7 +246,7 @@ impl<'s> Ingestor<'s> {
 
         // Only now that the batch is durable may the caches remember it.
         self.authors.extend(authors);
-        self.cases.extend(new_slots);
+        self.cases.extend(slots);
         Ok(outcome)
     }
 
@@ -206,11 +256,15 @@ impl<'s> Ingestor<'s> {
         &self,
         b: Backend,
         tx: &mut Transaction<'_, Any>,
-        conversations: &HashMap<(String, String), ConversationFacts>,
+        conversations: &ByChannel<ConversationFacts>,
         now: i64,
-    ) -> Result<HashMap<(String, String), i64>> {
-        let rows: Vec<_> = conversations.iter().filter_map(|(k, f)| f.summary().map(|s| (k, s))).collect();
-        let mut out = HashMap::with_capacity(rows.len());
+    ) -> Result<ByChannel<i64>> {
+        let rows: Vec<_> = conversations
+            .0
+            .iter()
+            .flat_map(|(ch, m)| m.iter().filter_map(move |(conv, f)| f.summary().map(|s| ((ch, conv), s))))
+            .collect();
+        let mut out = ByChannel::default();
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(
                 b,
@@ -223,8 +277,8 @@ impl<'s> Ingestor<'s> {
                 }
                 let followers = self.followers.get(&s.author_id).copied();
                 sql.row(|r| {
-                    r.bind(channel.clone())
-                        .bind(conv.clone())
+                    r.bind(channel.to_string())
+                        .bind(conv.to_string())
                         .bind(s.status.as_str().to_string())
                         .bind(s.opened_at)
                         .bind(s.last_post_at)
@@ -240,7 +294,7 @@ impl<'s> Ingestor<'s> {
             }
             sql.push(" RETURNING id, channel, conversation");
             for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-                out.insert((r.get(1), r.get(2)), r.get(0));
+                out.insert(r.get::<&str, _>(1), r.get(2), r.get(0));
             }
         }
         Ok(out)
@@ -294,31 +348,22 @@ impl<'s> Ingestor<'s> {
     }
 
     /// Creates missing authors, refreshes names and follower counts, and
-    /// returns the id of every author in the batch.
-    async fn upsert_authors(
-        &mut self,
-        b: Backend,
-        tx: &mut Transaction<'_, Any>,
-        batch: &[&IngestPost],
-    ) -> Result<HashMap<(String, String), i64>> {
-        let mut ids = HashMap::new();
-        let mut todo: HashMap<(String, String), (Option<String>, Option<i64>, bool)> = HashMap::new();
+    /// returns the ids of the authors it wrote (the rest are in the cache).
+    async fn upsert_authors(&mut self, b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<ByChannel<i64>> {
+        // (channel, handle) -> (name, followers, is_org), for authors not cached or with news.
+        let mut todo: HashMap<(&str, &str), (Option<&str>, Option<i64>, bool)> = HashMap::new();
         for p in batch {
-            let key = (p.post.channel.clone(), p.post.author.clone());
             let has_news = p.post.author_name.is_some() || p.post.author_followers.is_some();
-            match self.authors.get(&key) {
-                Some(&id) if !has_news => {
-                    ids.insert(key, id);
-                }
-                _ => {
-                    let e = todo.entry(key).or_insert((None, None, false));
-                    e.0 = p.post.author_name.clone().or(e.0.take());
-                    e.1 = p.post.author_followers.or(e.1);
-                    e.2 |= p.post.direction == Direction::Outbound;
-                }
+            if !has_news && self.authors.get(&p.post.channel, &p.post.author).is_some() {
+                continue;
             }
+            let e = todo.entry((&p.post.channel, &p.post.author)).or_insert((None, None, false));
+            e.0 = p.post.author_name.as_deref().or(e.0);
+            e.1 = p.post.author_followers.or(e.1);
+            e.2 |= p.post.direction == Direction::Outbound;
         }
         let todo: Vec<_> = todo.into_iter().collect();
+        let mut ids = ByChannel::default();
         for chunk in todo.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(b, "INSERT INTO authors (channel, handle, display_name, followers, is_org) VALUES ");
             for (i, ((channel, handle), (name, followers, is_org))) in chunk.iter().enumerate() {
@@ -326,7 +371,11 @@ impl<'s> Ingestor<'s> {
                     sql.push(", ");
                 }
                 sql.row(|r| {
-                    r.bind(channel.clone()).bind(handle.clone()).bind(name.clone()).bind(*followers).bind(i64::from(*is_org));
+                    r.bind(channel.to_string())
+                        .bind(handle.to_string())
+                        .bind(name.map(str::to_string))
+                        .bind(*followers)
+                        .bind(i64::from(*is_org));
                 });
             }
             sql.push(
@@ -342,7 +391,7 @@ impl<'s> Ingestor<'s> {
                 if let Some(f) = r.get::<Option<i64>, _>(3) {
                     self.followers.insert(id, f);
                 }
-                ids.insert((r.get(1), r.get(2)), id);
+                ids.insert(r.get::<&str, _>(1), r.get(2), id);
             }
         }
         Ok(ids)
@@ -350,12 +399,12 @@ impl<'s> Ingestor<'s> {
 }
 
 /// Ids of the batch's posts that are already stored, by (channel, external id).
-async fn existing_posts(b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<HashMap<(String, String), i64>> {
+async fn existing_posts(b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<ByChannel<i64>> {
     let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in batch {
         by_channel.entry(&p.post.channel).or_default().push(&p.post.external_id);
     }
-    let mut found = HashMap::new();
+    let mut found = ByChannel::default();
     for (channel, ids) in by_channel {
         for chunk in ids.chunks(ROWS_PER_STATEMENT * 2) {
             let mut sql = Sql::new(b, "SELECT id, external_id FROM posts WHERE channel = ");
@@ -368,7 +417,7 @@ async fn existing_posts(b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&Ing
             }
             sql.push(")");
             for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-                found.insert((channel.to_string(), r.get::<String, _>(1)), r.get::<i64, _>(0));
+                found.insert(channel, r.get(1), r.get(0));
             }
         }
     }
@@ -379,6 +428,9 @@ async fn existing_posts(b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&Ing
 /// chain through the batch (in any order) to a stored post; else the id of
 /// the earliest ancestor found.
 async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPost]) -> Result<Vec<String>> {
+    if let Some(given) = posts.iter().map(|p| p.conversation.clone()).collect::<Option<Vec<String>>>() {
+        return Ok(given); // An importer that read the whole file knows every thread.
+    }
     let key = |p: &IngestPost| (p.post.channel.clone(), p.post.external_id.clone());
     let in_batch: HashMap<(String, String), &IngestPost> = posts.iter().map(|p| (key(p), *p)).collect();
     let mut memo: HashMap<(String, String), String> = HashMap::new();
@@ -415,11 +467,11 @@ async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPo
     Ok(out)
 }
 
-async fn find_cases(b: Backend, tx: &mut Transaction<'_, Any>, keys: &[&(String, String)]) -> Result<HashMap<(String, String), i64>> {
-    let mut found = HashMap::new();
+async fn find_cases(b: Backend, tx: &mut Transaction<'_, Any>, keys: &[(&str, &str)]) -> Result<ByChannel<i64>> {
+    let mut found = ByChannel::default();
     let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
     for (channel, conv) in keys {
-        by_channel.entry(channel.as_str()).or_default().push(conv.as_str());
+        by_channel.entry(channel).or_default().push(conv);
     }
     for (channel, convs) in by_channel {
         for chunk in convs.chunks(ROWS_PER_STATEMENT * 2) {
@@ -433,7 +485,7 @@ async fn find_cases(b: Backend, tx: &mut Transaction<'_, Any>, keys: &[&(String,
             }
             sql.push(")");
             for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-                found.insert((channel.to_string(), r.get::<String, _>(1)), r.get::<i64, _>(0));
+                found.insert(channel, r.get(1), r.get(0));
             }
         }
     }
@@ -462,8 +514,8 @@ async fn insert_posts(
     rows: &[(&IngestPost, &str, i64, i64)],
     now: i64,
     want_ids: bool,
-) -> Result<HashMap<(String, String), i64>> {
-    let mut ids = HashMap::new();
+) -> Result<ByChannel<i64>> {
+    let mut ids = ByChannel::default();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new(
             b,
@@ -492,7 +544,7 @@ async fn insert_posts(
         if want_ids {
             sql.push(" RETURNING id, channel, external_id");
             for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-                ids.insert((r.get(1), r.get(2)), r.get(0));
+                ids.insert(r.get::<&str, _>(1), r.get(2), r.get(0));
             }
         } else {
             sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
