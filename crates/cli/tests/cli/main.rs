@@ -89,3 +89,65 @@ fn a_closed_pipe_ends_an_export_quietly() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Broken pipe"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn an_import_killed_midway_completes_on_the_next_run_with_nothing_lost_or_doubled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let file = dir.path().join("big.csv");
+    // 60,000 tweets in 20,000 threads of three, newest first as in the corpus.
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    writeln!(w, "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id").unwrap();
+    for t in 0..20_000u64 {
+        let (a, b, c) = (t * 3 + 1, t * 3 + 2, t * 3 + 3);
+        let at = 1_500_000_000 + t * 10;
+        writeln!(w, "{c},c{t},True,{},\"@brand thanks, that worked\",,{b}", at + 3).unwrap();
+        writeln!(w, "{b},brand,False,{},@c{t} try restarting it,{c},{a}", at + 2).unwrap();
+        writeln!(w, "{a},c{t},True,{},@brand my router is down,{b},", at).unwrap();
+    }
+    drop(w);
+
+    let bin = assert_cmd::cargo::cargo_bin("switchboard");
+    let mut child = std::process::Command::new(&bin)
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["import"])
+        .arg(&file)
+        .args(["--preset", "twcs"])
+        .env_remove("SWITCHBOARD_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some batches are committed but before the end.
+    let mut killed_midway = false;
+    for _ in 0..400 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import finished before it could be killed ({status}); make the file bigger");
+        }
+        if std::fs::metadata(dir.path().join("w.db-wal")).map(|m| m.len() > 1_000_000).unwrap_or(false) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            killed_midway = true;
+            break;
+        }
+    }
+    assert!(killed_midway, "the import was killed while it was writing");
+
+    let out = cmd(&db).args(["import"]).arg(&file).args(["--preset", "twcs"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains(" 0 already present"), "the first run had committed some batches: {stdout}");
+
+    let cases = cmd(&db).args(["export", "cases", "--format", "jsonl"]).output().unwrap();
+    let cases: Vec<serde_json::Value> =
+        String::from_utf8(cases.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(cases.len(), 20_000, "one case per thread, none split or doubled");
+    assert!(
+        cases.iter().all(|c| c["post_count"] == 3 && c["first_response_s"] == 2 && c["status"] == "open"),
+        "every case whole and its derived state right: {:?}",
+        cases.iter().find(|c| c["post_count"] != 3 || c["first_response_s"] != 2 || c["status"] != "open")
+    );
+    let posts = cmd(&db).args(["export", "posts", "--format", "csv"]).output().unwrap();
+    assert_eq!(String::from_utf8(posts.stdout).unwrap().lines().count(), 60_001, "every tweet once (+ header)");
+}
