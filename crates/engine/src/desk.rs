@@ -70,18 +70,20 @@ impl Desk {
         Ok(self.store.case_detail(case_id).await?)
     }
 
-    pub async fn assign(&self, case_id: i64, member_id: Option<i64>) -> Result<CaseDetail, DeskError> {
-        self.store.assign(case_id, member_id, &self.me.handle, None).await?;
+    /// Assigns the case (or unassigns it with `None`). With `expected_version`
+    /// the change only happens if nobody changed the case since that version.
+    pub async fn assign(&self, case_id: i64, member_id: Option<i64>, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.store.assign(case_id, member_id, &self.me.handle, expected_version).await?;
         self.case_detail(case_id).await
     }
 
-    pub async fn move_to(&self, case_id: i64, department_id: Option<i64>) -> Result<CaseDetail, DeskError> {
-        self.store.move_to(case_id, department_id, &self.me.handle, None).await?;
+    pub async fn move_to(&self, case_id: i64, department_id: Option<i64>, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.store.move_to(case_id, department_id, &self.me.handle, expected_version).await?;
         self.case_detail(case_id).await
     }
 
-    pub async fn set_status(&self, case_id: i64, status: CaseStatus) -> Result<CaseDetail, DeskError> {
-        self.store.set_status(case_id, status, &self.me.handle, None).await?;
+    pub async fn set_status(&self, case_id: i64, status: CaseStatus, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.store.set_status(case_id, status, &self.me.handle, expected_version).await?;
         self.case_detail(case_id).await
     }
 

@@ -49,11 +49,14 @@ async fn actions_return_the_new_state_and_are_signed_by_the_desk_member() {
         let kofi = desk.workspace_info().await.unwrap().members.into_iter().find(|m| m.handle == "kofi").unwrap();
         let legal = desk.store().department_by_slug("legal").await.unwrap();
 
-        let d = desk.assign(case.id, Some(kofi.id)).await.unwrap();
+        let d = desk.assign(case.id, Some(kofi.id), Some(case.version)).await.unwrap();
         assert_eq!(d.case.assignee.as_deref(), Some("Kofi Mensah"));
-        let d = desk.move_to(case.id, Some(legal.id)).await.unwrap();
+        // A desk acting on a version it saw before that change is refused, and nothing is recorded.
+        let err = desk.move_to(case.id, Some(legal.id), Some(case.version)).await.unwrap_err();
+        assert_eq!(err.code, "conflict", "{}", db.url);
+        let d = desk.move_to(case.id, Some(legal.id), Some(d.case.version)).await.unwrap();
         assert_eq!(d.case.department.as_deref(), Some("Legal"));
-        let d = desk.set_status(case.id, CaseStatus::Pending).await.unwrap();
+        let d = desk.set_status(case.id, CaseStatus::Pending, None).await.unwrap();
         assert_eq!(d.case.status, CaseStatus::Pending);
         let d = desk.add_note(case.id, "Called the customer back".into()).await.unwrap();
         let mine: Vec<_> = d.events.iter().filter(|e| e.actor == me).map(|e| e.kind).collect();

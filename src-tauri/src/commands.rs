@@ -1,0 +1,79 @@
+//! The commands the front end calls (`invoke` in ui/src/lib/api.ts). Each one
+//! is a thin call into [`Desk`]; errors cross as `{code, message}`.
+
+use switchboard_core::case::CaseStatus;
+use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
+use switchboard_engine::{Desk, DeskError};
+use tauri::State;
+
+/// The open workspace, or why it could not be opened.
+pub struct Workspace(pub Result<Desk, DeskError>);
+
+impl Workspace {
+    fn desk(&self) -> Result<&Desk, DeskError> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+}
+
+type Reply<T> = Result<T, DeskError>;
+
+/// Largest inbox page one call may ask for.
+const MAX_PAGE: i64 = 500;
+
+#[tauri::command]
+pub async fn workspace_info(ws: State<'_, Workspace>) -> Reply<WorkspaceInfo> {
+    ws.desk()?.workspace_info().await
+}
+
+#[tauri::command]
+pub async fn load_demo(ws: State<'_, Workspace>) -> Reply<WorkspaceInfo> {
+    ws.desk()?.load_demo().await
+}
+
+#[tauri::command]
+pub async fn inbox(ws: State<'_, Workspace>, query: InboxQuery) -> Reply<InboxPage> {
+    if query.limit < 1 || query.limit > MAX_PAGE || query.offset < 0 {
+        return Err(DeskError::invalid(format!("an inbox page holds 1 to {MAX_PAGE} cases from offset 0 or more")));
+    }
+    ws.desk()?.inbox(query).await
+}
+
+#[tauri::command]
+pub async fn case_detail(ws: State<'_, Workspace>, case_id: i64) -> Reply<CaseDetail> {
+    ws.desk()?.case_detail(case_id).await
+}
+
+#[tauri::command]
+pub async fn assign_case(
+    ws: State<'_, Workspace>,
+    case_id: i64,
+    member_id: Option<i64>,
+    expected_version: Option<i64>,
+) -> Reply<CaseDetail> {
+    ws.desk()?.assign(case_id, member_id, expected_version).await
+}
+
+#[tauri::command]
+pub async fn move_case(
+    ws: State<'_, Workspace>,
+    case_id: i64,
+    department_id: Option<i64>,
+    expected_version: Option<i64>,
+) -> Reply<CaseDetail> {
+    ws.desk()?.move_to(case_id, department_id, expected_version).await
+}
+
+#[tauri::command]
+pub async fn set_status(
+    ws: State<'_, Workspace>,
+    case_id: i64,
+    status: CaseStatus,
+    expected_version: Option<i64>,
+) -> Reply<CaseDetail> {
+    ws.desk()?.set_status(case_id, status, expected_version).await
+}
+
+#[tauri::command]
+pub async fn add_note(ws: State<'_, Workspace>, case_id: i64, body: String) -> Reply<CaseDetail> {
+    ws.desk()?.add_note(case_id, body).await
+}
