@@ -1,0 +1,53 @@
+// The single seam between the UI and the Rust backend: one typed wrapper per Tauri command
+// of the contract (notes/contract.md). Every rejection is normalised to ApiError {code, message}.
+import { invoke } from '@tauri-apps/api/core';
+import type { CaseDetail } from './bindings/CaseDetail';
+import type { CaseStatus } from './bindings/CaseStatus';
+import type { InboxPage } from './bindings/InboxPage';
+import type { InboxQuery } from './bindings/InboxQuery';
+import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
+
+export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'unavailable' | 'internal';
+
+export interface ApiError {
+  code: ErrorCode | string;
+  message: string;
+}
+
+/** Turns whatever a rejected invoke carried (object, string, Error) into {code, message}. */
+export function toApiError(e: unknown): ApiError {
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === 'string') {
+      return { code: typeof o.code === 'string' ? o.code : 'internal', message: o.message };
+    }
+  }
+  if (typeof e === 'string') return { code: 'internal', message: e };
+  return { code: 'internal', message: 'Unexpected error' };
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return !!e && typeof e === 'object' && typeof (e as ApiError).code === 'string' && typeof (e as ApiError).message === 'string';
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const api = {
+  workspaceInfo: () => call<WorkspaceInfo>('workspace_info'),
+  loadDemo: () => call<WorkspaceInfo>('load_demo'),
+  inbox: (query: InboxQuery) => call<InboxPage>('inbox', { query }),
+  caseDetail: (caseId: number) => call<CaseDetail>('case_detail', { caseId }),
+  assignCase: (caseId: number, memberId: number | null, expectedVersion: number | null) =>
+    call<CaseDetail>('assign_case', { caseId, memberId, expectedVersion }),
+  moveCase: (caseId: number, departmentId: number | null, expectedVersion: number | null) =>
+    call<CaseDetail>('move_case', { caseId, departmentId, expectedVersion }),
+  setStatus: (caseId: number, status: CaseStatus, expectedVersion: number | null) =>
+    call<CaseDetail>('set_status', { caseId, status, expectedVersion }),
+  addNote: (caseId: number, body: string) => call<CaseDetail>('add_note', { caseId, body }),
+};

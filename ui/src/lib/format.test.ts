@@ -1,0 +1,50 @@
+// Formatters and the filter → InboxQuery mapping.
+import { describe, expect, it } from 'vitest';
+import { formatCount, priorityBand, relativeAge } from './format';
+import { NO_FILTERS, pageOf, toQuery } from './inbox.svelte';
+
+describe('format', () => {
+  it('counts with thousands separators', () => {
+    expect(formatCount(1234)).toBe('1,234');
+    expect(formatCount(100000)).toBe('100,000');
+  });
+
+  it('gives short relative ages from epoch milliseconds', () => {
+    const now = 1_700_000_000_000;
+    expect(relativeAge(now - 10_000, now)).toBe('now');
+    expect(relativeAge(now - 5 * 60_000, now)).toBe('5m');
+    expect(relativeAge(now - 3 * 3600_000, now)).toBe('3h');
+    expect(relativeAge(now - 2 * 86400_000, now)).toBe('2d');
+    expect(relativeAge(now - 30 * 86400_000, now)).toBe('4w');
+    expect(relativeAge(now + 60_000, now)).toBe('now');
+  });
+
+  it('bands priority scores', () => {
+    expect(priorityBand(70)).toBe('urgent');
+    expect(priorityBand(50)).toBe('high');
+    expect(priorityBand(20)).toBe('normal');
+    expect(priorityBand(0)).toBe('low');
+  });
+});
+
+describe('toQuery', () => {
+  it('maps empty filters to nulls', () => {
+    expect(toQuery(NO_FILTERS, 200)).toEqual({
+      status: null, department_id: null, unrouted: false, channel: null, assignee_id: null, search: null, offset: 200, limit: 100,
+    });
+  });
+
+  it('maps "unrouted", ids and trims the search', () => {
+    expect(toQuery({ status: 'open', department: 'unrouted', channel: 'x', assignee: '3', search: '  outage ' }, 0)).toEqual({
+      status: 'open', department_id: null, unrouted: true, channel: 'x', assignee_id: 3, search: 'outage', offset: 0, limit: 100,
+    });
+    expect(toQuery({ ...NO_FILTERS, department: '4' }, 0)).toMatchObject({ department_id: 4, unrouted: false });
+  });
+
+  it('pages by hundreds', () => {
+    expect(pageOf(0)).toBe(0);
+    expect(pageOf(99)).toBe(0);
+    expect(pageOf(100)).toBe(100);
+    expect(pageOf(49_999)).toBe(49_900);
+  });
+});

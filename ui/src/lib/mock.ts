@@ -1,0 +1,175 @@
+// DEV ONLY: an in-memory stand-in for the Tauri backend so the UI can be run and screenshotted in a
+// plain browser (`npm run dev`, then open http://localhost:1420/?n=100000 or ?empty). Never loaded
+// in production builds or inside Tauri (see main.ts).
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { CaseDetail } from './bindings/CaseDetail';
+import type { CaseEvent } from './bindings/CaseEvent';
+import type { CaseStatus } from './bindings/CaseStatus';
+import type { CaseSummary } from './bindings/CaseSummary';
+import type { InboxQuery } from './bindings/InboxQuery';
+import type { PostView } from './bindings/PostView';
+import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
+
+const DEPARTMENTS = ['Contact centre', 'Marketing', 'PR', 'Legal', 'Sales', 'HR', 'Investor relations'].map((name, i) => ({
+  id: i + 1,
+  slug: name.toLowerCase().replace(/ /g, '-'),
+  name,
+}));
+const MEMBERS = [
+  ['ana', 'Ana Ruiz', 1],
+  ['kofi', 'Kofi Mensah', 1],
+  ['mei', 'Mei Tanaka', 1],
+  ['lucas', 'Lucas Weber', 2],
+  ['priya', 'Priya Nair', 3],
+  ['tom', 'Tom Okafor', 4],
+  ['sara', 'Sara Lind', 5],
+].map(([handle, name, dept], i) => ({ id: i + 1, handle: handle as string, name: name as string, role: 'agent' as const, department_id: dept as number }));
+const CHANNELS = ['x', 'bluesky', 'mastodon', 'reddit', 'reviews'];
+const TEXTS = [
+  'fibre down since 7am in Didsbury. I run a design studio from home and have a client call at 11. Any ETA?',
+  'third time calling about my router, third different answer. nobody calls back.',
+  'still waiting for the replacement SIM you promised last Monday. Tracking says label created for 6 days.',
+  'Billed twice for November and the refund takes 10 working days. Meanwhile my rent bounced.',
+  'Genuinely impressed: installer was early, tidy, and explained everything. 900 Mbps on the first test.',
+  '<img src=x onerror=alert(1)><b>hi</b> is this rendered as HTML?',
+  'we are opening 3 new depots in Q1 and need business fibre + 40 mobile lines. Who do we talk to?',
+];
+const STATUSES: CaseStatus[] = ['new', 'open', 'pending', 'resolved'];
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+export function installMock(params: URLSearchParams) {
+  const n = Number(params.get('n') ?? 2000);
+  let empty = params.has('empty');
+  const rand = rng(42);
+  const now = Date.now();
+  let cases: CaseSummary[] = [];
+  const events = new Map<number, CaseEvent[]>();
+  let eventId = 1;
+
+  function build() {
+    cases = Array.from({ length: n }, (_, i) => {
+      const status = STATUSES[Math.floor(rand() * 4)];
+      const dept = rand() < 0.3 ? null : DEPARTMENTS[Math.floor(rand() * DEPARTMENTS.length)];
+      const member = rand() < 0.4 ? null : MEMBERS[Math.floor(rand() * MEMBERS.length)];
+      const opened = now - Math.floor(rand() * 7 * 24 * 3600_000);
+      const handle = `user_${i}`;
+      return {
+        id: i + 1,
+        channel: CHANNELS[i % CHANNELS.length],
+        status,
+        department_id: dept?.id ?? null,
+        department: dept?.name ?? null,
+        assignee_id: member?.id ?? null,
+        assignee: member?.name ?? null,
+        priority: status === 'resolved' ? 0 : Math.round((20 + rand() * 70) * 10) / 10,
+        sla_due_at: rand() < 0.5 ? opened + 4 * 3600_000 : null,
+        version: 1,
+        author: handle,
+        author_name: i % 3 === 0 ? null : `Person ${i}`,
+        account: 'lumenhelp',
+        subject: TEXTS[i % TEXTS.length],
+        opened_at: opened,
+        last_post_at: opened + 600_000,
+        first_response_at: null,
+        post_count: 2,
+      } satisfies CaseSummary;
+    });
+    cases.sort((a, b) => b.priority - a.priority || a.opened_at - b.opened_at || a.id - b.id);
+  }
+  if (!empty) build();
+
+  const info = (): WorkspaceInfo => ({
+    empty,
+    backend: 'sqlite',
+    location: '/home/demo/.local/share/switchboard/switchboard.db',
+    me: MEMBERS[0],
+    departments: DEPARTMENTS,
+    members: MEMBERS,
+    channels: CHANNELS,
+    case_count: cases.length,
+  });
+
+  function eventsOf(c: CaseSummary): CaseEvent[] {
+    let list = events.get(c.id);
+    if (!list) {
+      list = [{ id: eventId++, case_id: c.id, at: c.opened_at, actor: 'import', kind: 'created', summary: 'case opened', body: null }];
+      events.set(c.id, list);
+    }
+    return list;
+  }
+
+  function detail(id: number): CaseDetail {
+    const c = cases.find((x) => x.id === id);
+    if (!c) throw { code: 'not_found', message: `case ${id} not found` };
+    const posts: PostView[] = [
+      { id: id * 10, channel: c.channel, external_id: `${id}-1`, direction: 'inbound', author: c.author, author_name: c.author_name, text: `@lumenhelp ${c.subject}`, created_at: c.opened_at, reply_to: null },
+      { id: id * 10 + 1, channel: c.channel, external_id: `${id}-2`, direction: 'outbound', author: 'lumenhelp', author_name: 'Lumen Help', text: `@${c.author} Sorry about this! We are looking into it now and will DM you shortly.`, created_at: c.last_post_at, reply_to: `${id}-1` },
+    ];
+    return {
+      case: c,
+      posts,
+      author: { id, channel: c.channel, handle: c.author, display_name: c.author_name, followers: (id * 137) % 50000, post_count: 2 },
+      customer: id % 2 ? { id, name: c.author_name ?? 'Unknown', emails: [`${c.author}@example.com`], value_tier: 'A', lifetime_value: 2400 } : null,
+      events: eventsOf(c),
+    };
+  }
+
+  function change(id: number, expected: number | null, apply: (c: CaseSummary) => CaseSummary, kind: CaseEvent['kind'], summary: string, body: string | null = null) {
+    const i = cases.findIndex((x) => x.id === id);
+    if (i < 0) throw { code: 'not_found', message: `case ${id} not found` };
+    if (expected !== null && cases[i].version !== expected) throw { code: 'conflict', message: `case ${id} changed (version ${cases[i].version})` };
+    cases[i] = { ...apply(cases[i]), version: cases[i].version + 1 };
+    eventsOf(cases[i]).push({ id: eventId++, case_id: id, at: Date.now(), actor: 'ana', kind, summary, body });
+    return detail(id);
+  }
+
+  mockIPC(async (cmd, payload) => {
+    const a = (payload ?? {}) as Record<string, any>;
+    await new Promise((r) => setTimeout(r, 60));
+    switch (cmd) {
+      case 'workspace_info':
+        return info();
+      case 'load_demo':
+        if (!empty) throw { code: 'invalid', message: 'workspace is not empty' };
+        empty = false;
+        build();
+        return info();
+      case 'inbox': {
+        const q = a.query as InboxQuery;
+        const s = q.search?.toLowerCase();
+        const hits = cases.filter(
+          (c) =>
+            (!q.status || c.status === q.status) &&
+            (q.department_id === null || c.department_id === q.department_id) &&
+            (!q.unrouted || c.department_id === null) &&
+            (!q.channel || c.channel === q.channel) &&
+            (q.assignee_id === null || c.assignee_id === q.assignee_id) &&
+            (!s || c.subject.toLowerCase().includes(s) || c.author.includes(s)),
+        );
+        return { total: hits.length, offset: q.offset, items: hits.slice(q.offset, q.offset + q.limit) };
+      }
+      case 'case_detail':
+        return detail(a.caseId);
+      case 'assign_case': {
+        const m = MEMBERS.find((x) => x.id === a.memberId) ?? null;
+        return change(a.caseId, a.expectedVersion, (c) => ({ ...c, assignee_id: m?.id ?? null, assignee: m?.name ?? null }), 'assigned', m ? `assigned to ${m.name}` : 'unassigned');
+      }
+      case 'move_case': {
+        const d = DEPARTMENTS.find((x) => x.id === a.departmentId) ?? null;
+        return change(a.caseId, a.expectedVersion, (c) => ({ ...c, department_id: d?.id ?? null, department: d?.name ?? null }), 'moved', d ? `moved to ${d.name}` : 'unrouted');
+      }
+      case 'set_status':
+        return change(a.caseId, a.expectedVersion, (c) => ({ ...c, status: a.status }), 'status_changed', `status set to ${a.status}`);
+      case 'add_note':
+        return change(a.caseId, null, (c) => c, 'note', 'added a note', a.body);
+      default:
+        throw { code: 'invalid', message: `unknown command ${cmd}` };
+    }
+  });
+}
