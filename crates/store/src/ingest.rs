@@ -91,6 +91,12 @@ pub struct Ingestor<'s> {
     authors: ByChannel<i64>,
     followers: HashMap<i64, i64>,
     cases: ByChannel<CaseSlot>,
+    /// Per channel: whether it held no posts when this ingestor first wrote
+    /// to it. Until a batch proves otherwise, nothing stored can collide with
+    /// such a channel's new posts and conversations, so their lookups are
+    /// skipped; a batch that meets a collision anyway (another writer, a post
+    /// twice in one file) is rolled back and written again with the lookups.
+    fresh: HashMap<String, bool>,
 }
 
 impl<'s> Ingestor<'s> {
@@ -104,10 +110,33 @@ impl<'s> Ingestor<'s> {
             authors: ByChannel::default(),
             followers: HashMap::new(),
             cases: ByChannel::default(),
+            fresh: HashMap::new(),
         }
     }
 
     pub async fn write(&mut self, batch: &[IngestPost]) -> Result<BatchOutcome> {
+        for p in batch {
+            if !self.fresh.contains_key(&p.post.channel) {
+                let stored: Option<i64> = sqlx::query_scalar("SELECT id FROM posts WHERE channel = $1 LIMIT 1")
+                    .bind(&p.post.channel)
+                    .fetch_optional(self.store.pool())
+                    .await?;
+                self.fresh.insert(p.post.channel.clone(), stored.is_none());
+            }
+        }
+        let trusting = batch.iter().any(|p| self.fresh.get(&p.post.channel) == Some(&true));
+        match self.write_batch(batch).await {
+            Err(_) if trusting => {
+                // Something collided with what a fresh channel could not hold:
+                // the batch was rolled back; write it again, looking everything up.
+                self.fresh.values_mut().for_each(|f| *f = false);
+                self.write_batch(batch).await
+            }
+            other => other,
+        }
+    }
+
+    async fn write_batch(&mut self, batch: &[IngestPost]) -> Result<BatchOutcome> {
         let mut outcome = BatchOutcome::default();
         // One post per (channel, external id) within the batch: the first wins.
         let mut seen = HashSet::new();
@@ -127,7 +156,9 @@ impl<'s> Ingestor<'s> {
         let mut tx = self.store.pool().begin().await?;
 
         // Which posts are stored already (their ids serve labels on re-import).
-        let existing = existing_posts(b, &mut tx, &batch).await?;
+        let checked: Vec<&IngestPost> =
+            batch.iter().copied().filter(|p| self.fresh.get(&p.post.channel) != Some(&true)).collect();
+        let existing = existing_posts(b, &mut tx, &checked).await?;
         let authors = self.upsert_authors(b, &mut tx, &batch).await?;
         let author_of = |p: &IngestPost| {
             authors
@@ -147,7 +178,7 @@ impl<'s> Ingestor<'s> {
             .iter()
             .zip(&conversations)
             .map(|(p, c)| (p.post.channel.as_str(), c.as_str()))
-            .filter(|(ch, c)| self.cases.get(ch, c).is_none())
+            .filter(|(ch, c)| self.cases.get(ch, c).is_none() && self.fresh.get(*ch) != Some(&true))
             .collect();
         missing.sort_unstable();
         missing.dedup();
@@ -204,7 +235,14 @@ impl<'s> Ingestor<'s> {
                 (*p, conv.as_str(), author_of(p), slot.id)
             })
             .collect();
-        let ids = insert_posts(b, &mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
+        let (ids, written) = insert_posts(b, &mut tx, &rows, now, fresh.iter().any(|p| !p.post.labels.is_empty())).await?;
+        if written != rows.len() {
+            return Err(crate::StoreError::Conflict(format!(
+                "{} of {} posts were stored meanwhile by another writer",
+                rows.len() - written,
+                rows.len()
+            )));
+        }
         outcome.inserted = rows.len();
 
         // Labels: the file's judgements, for new and already stored posts alike.
@@ -265,18 +303,37 @@ impl<'s> Ingestor<'s> {
             .flat_map(|(ch, m)| m.iter().filter_map(move |(conv, f)| f.summary().map(|s| ((ch, conv), s))))
             .collect();
         let mut out = ByChannel::default();
+        // On SQLite the ids are given here rather than read back: RETURNING
+        // costs more than the insert. This transaction has written or will
+        // write before commit; if another writer committed since it read the
+        // largest id, SQLite refuses the write (a stale snapshot) and the
+        // batch is rolled back, so two cases never share an id.
+        let mut next_id = match b {
+            Backend::Sqlite => Some(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM cases").fetch_one(&mut **tx).await? + 1),
+            Backend::Postgres => None,
+        };
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = Sql::new(
-                b,
-                "INSERT INTO cases (channel, conversation, status, opened_at, last_post_at, first_customer_at,
-                 first_response_at, post_count, author_id, subject, account, priority, updated_at) VALUES ",
-            );
+            let columns = "channel, conversation, status, opened_at, last_post_at, first_customer_at,
+                 first_response_at, post_count, author_id, subject, account, priority, updated_at";
+            let head = match next_id {
+                Some(_) => format!("INSERT INTO cases (id, {columns}) VALUES "),
+                None => format!("INSERT INTO cases ({columns}) VALUES "),
+            };
+            let mut sql = Sql::new(b, &head);
             for (i, ((channel, conv), s)) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 let followers = self.followers.get(&s.author_id).copied();
+                let id = next_id.map(|id| {
+                    next_id = Some(id + 1);
+                    out.insert(channel, conv.to_string(), id);
+                    id
+                });
                 sql.row(|r| {
+                    if let Some(id) = id {
+                        r.bind(id);
+                    }
                     r.bind(channel.to_string())
                         .bind(conv.to_string())
                         .bind(s.status.as_str().to_string())
@@ -292,9 +349,13 @@ impl<'s> Ingestor<'s> {
                         .bind(now);
                 });
             }
-            sql.push(" RETURNING id, channel, conversation");
-            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
-                out.insert(r.get::<&str, _>(1), r.get(2), r.get(0));
+            if next_id.is_some() {
+                sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+            } else {
+                sql.push(" RETURNING id, channel, conversation");
+                for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                    out.insert(r.get::<&str, _>(1), r.get(2), r.get(0));
+                }
             }
         }
         Ok(out)
@@ -362,8 +423,50 @@ impl<'s> Ingestor<'s> {
             e.1 = p.post.author_followers.or(e.1);
             e.2 |= p.post.direction == Direction::Outbound;
         }
-        let todo: Vec<_> = todo.into_iter().collect();
+        let mut todo: Vec<_> = todo.into_iter().collect();
         let mut ids = ByChannel::default();
+        if b == Backend::Sqlite {
+            // Give new authors their ids here rather than reading them back
+            // (see `open_cases`); only stored authors with news are upserted.
+            let stored = find_authors(b, tx, &todo).await?;
+            let mut next_id = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM authors").fetch_one(&mut **tx).await? + 1;
+            let mut new_rows = Vec::new();
+            todo.retain(|((channel, handle), (name, followers, is_org))| match stored.get(channel, handle) {
+                Some(&(id, stored_followers)) => {
+                    ids.insert(channel, handle.to_string(), id);
+                    if let Some(f) = followers.or(stored_followers) {
+                        self.followers.insert(id, f);
+                    }
+                    name.is_some() || followers.is_some() || *is_org
+                }
+                None => {
+                    ids.insert(channel, handle.to_string(), next_id);
+                    if let Some(f) = followers {
+                        self.followers.insert(next_id, *f);
+                    }
+                    new_rows.push((next_id, *channel, *handle, *name, *followers, *is_org));
+                    next_id += 1;
+                    false
+                }
+            });
+            for chunk in new_rows.chunks(ROWS_PER_STATEMENT) {
+                let mut sql = Sql::new(b, "INSERT INTO authors (id, channel, handle, display_name, followers, is_org) VALUES ");
+                for (i, (id, channel, handle, name, followers, is_org)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.row(|r| {
+                        r.bind(*id)
+                            .bind(channel.to_string())
+                            .bind(handle.to_string())
+                            .bind(name.map(str::to_string))
+                            .bind(*followers)
+                            .bind(i64::from(*is_org));
+                    });
+                }
+                sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+            }
+        }
         for chunk in todo.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(b, "INSERT INTO authors (channel, handle, display_name, followers, is_org) VALUES ");
             for (i, ((channel, handle), (name, followers, is_org))) in chunk.iter().enumerate() {
@@ -467,6 +570,32 @@ async fn resolve_conversations(tx: &mut Transaction<'_, Any>, posts: &[&IngestPo
     Ok(out)
 }
 
+/// Stored authors among `todo`: (channel, handle) -> (id, followers).
+async fn find_authors<T>(b: Backend, tx: &mut Transaction<'_, Any>, todo: &[((&str, &str), T)]) -> Result<ByChannel<(i64, Option<i64>)>> {
+    let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
+    for ((channel, handle), _) in todo {
+        by_channel.entry(channel).or_default().push(handle);
+    }
+    let mut found = ByChannel::default();
+    for (channel, handles) in by_channel {
+        for chunk in handles.chunks(ROWS_PER_STATEMENT * 2) {
+            let mut sql = Sql::new(b, "SELECT id, handle, followers FROM authors WHERE channel = ");
+            sql.bind(channel.to_string()).push(" AND handle IN (");
+            for (i, h) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(h.to_string());
+            }
+            sql.push(")");
+            for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
+                found.insert(channel, r.get(1), (r.get(0), r.get(2)));
+            }
+        }
+    }
+    Ok(found)
+}
+
 async fn find_cases(b: Backend, tx: &mut Transaction<'_, Any>, keys: &[(&str, &str)]) -> Result<ByChannel<i64>> {
     let mut found = ByChannel::default();
     let mut by_channel: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -514,8 +643,9 @@ async fn insert_posts(
     rows: &[(&IngestPost, &str, i64, i64)],
     now: i64,
     want_ids: bool,
-) -> Result<ByChannel<i64>> {
+) -> Result<(ByChannel<i64>, usize)> {
     let mut ids = ByChannel::default();
+    let mut written = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new(
             b,
@@ -545,12 +675,13 @@ async fn insert_posts(
             sql.push(" RETURNING id, channel, external_id");
             for r in sqlx::query_with(&sql.text, sql.args).fetch_all(&mut **tx).await? {
                 ids.insert(r.get::<&str, _>(1), r.get(2), r.get(0));
+                written += 1;
             }
         } else {
-            sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
+            written += sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?.rows_affected() as usize;
         }
     }
-    Ok(ids)
+    Ok((ids, written))
 }
 
 async fn insert_labels(b: Backend, tx: &mut Transaction<'_, Any>, labels: &[(i64, String, String)], source: &str, now: i64) -> Result<()> {

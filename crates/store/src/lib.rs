@@ -71,6 +71,18 @@ pub fn redact_url(url: &str) -> String {
     url.to_string()
 }
 
+/// Where the data lives, for people: a SQLite file's path, or the server URL
+/// without its password.
+fn describe_location(backend: Backend, url: &str) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            rest.split('?').next().unwrap_or(rest).to_string()
+        }
+        Backend::Postgres => redact_url(url),
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -111,7 +123,7 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot migrate the database: {e}")))?;
-        let store = Store { pool, backend, location: redact_url(&url) };
+        let store = Store { pool, backend, location: describe_location(backend, &url) };
         store.ensure_departments().await?;
         Ok(store)
     }

@@ -92,3 +92,29 @@ async fn labels_are_recorded_apart_and_a_second_import_can_add_them() {
         assert_eq!(s.label_fields().await.unwrap(), vec!["sentiment".to_string()], "{}", db.url);
     }
 }
+
+#[tokio::test]
+async fn another_writer_in_a_channel_that_started_empty_is_noticed_and_nothing_doubles() {
+    for db in stores().await {
+        let s = &db.store;
+        // The import starts on an empty channel and skips its lookups...
+        let mut import = Ingestor::new(s, "import", "file.csv");
+        import.write(&[inbound("1", "ana", 0, None, "router broken")]).await.unwrap();
+        // ...while a connector stores a post of its own and opens its case.
+        Ingestor::new(s, "poller", "x").write(&[inbound("7", "bo", 2, None, "no signal")]).await.unwrap();
+        let bo_case = s.case_of_post("x", "7").await.unwrap();
+
+        // The import's next batch holds the connector's post again and a reply
+        // to it: the collision rolls the batch back and it is written again
+        // with the lookups, so the post stays single and the reply joins the case.
+        let out = import
+            .write(&[inbound("7", "bo", 2, None, "no signal"), outbound("8", 9, "7", "checking your line"), inbound("9", "cy", 3, None, "hi")])
+            .await
+            .unwrap();
+        assert_eq!((out.inserted, out.duplicates, out.new_cases), (2, 1, 1), "{}", db.url);
+        assert_eq!(s.post_count().await.unwrap(), 4, "{}", db.url);
+        assert_eq!(s.case_count().await.unwrap(), 3, "{}", db.url);
+        assert_eq!(s.case_of_post("x", "8").await.unwrap(), bo_case, "{}", db.url);
+        assert_eq!(s.case_summary(bo_case).await.unwrap().post_count, 2, "{}", db.url);
+    }
+}
