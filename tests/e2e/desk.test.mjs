@@ -1,0 +1,191 @@
+// End-to-end: the real desktop app, on a fresh data folder, driven as a person
+// would: load the demo, filter the inbox, open a case, assign it, add a note,
+// then restart the app and find all of it still there.
+//
+// Run by scripts/test.sh (under Xvfb and a private D-Bus session). By hand:
+//   (cd tests/e2e && npm test)     with DISPLAY set and the app built.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+
+import { Key } from 'selenium-webdriver';
+
+import {
+  APP, ARTIFACTS, ROOT, WAIT, appPids, choose, noErrorBanner, click, find, findAll, inboxTotal, openApp, optionValues,
+  pageSource, quitApp, screenshot, startDriver, waitFor,
+} from './support/app.mjs';
+
+const FIRST_WINDOW = Math.max(WAIT, 60_000); // first start of the app: migrations, WebKit warm-up
+const DEMO_CASES = 30;
+
+test('the desk: demo workspace, filter, assign, note, and it all survives a restart', { timeout: 300_000 }, async () => {
+  // A fresh data folder: the app opens $XDG_DATA_HOME/switchboard/switchboard.db.
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-data-'));
+  const env = { ...process.env, XDG_DATA_HOME: dataHome, NO_AT_BRIDGE: '1' };
+  delete env.SWITCHBOARD_DATABASE_URL;
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  const driverProc = await startDriver({ env, logFile: path.join(ARTIFACTS, 'tauri-driver.log') });
+  let driver = null;
+  let step = 'start';
+  const note = `E2E note ${new Date().toISOString()} #${Math.random().toString(36).slice(2, 8)}`;
+  let failed = false;
+  const say = (s) => { step = s; console.log(`[e2e] -- ${s}`); };
+
+  try {
+    // ---- first run: an empty workspace offers the demo ------------------------
+    say('first start: the demo button shows on the empty workspace');
+    driver = await openApp();
+    await click(driver, 'demo-button', { timeout: FIRST_WINDOW });
+
+    say(`the inbox fills with the ${DEMO_CASES} demo cases`);
+    await find(driver, 'inbox-row');
+    await waitFor(driver, async () => (await inboxTotal(driver)) === DEMO_CASES,
+      `inbox-total never showed ${DEMO_CASES} cases`);
+    await screenshot(driver, 'inbox');
+
+    // ---- filter: status "open" --------------------------------------------------
+    say('filter-status "open" narrows the inbox');
+    await choose(driver, 'filter-status', 'open');
+    const openTotal = await waitFor(driver, async () => {
+      const n = await inboxTotal(driver);
+      return n !== null && n < DEMO_CASES ? { n } : false;
+    }, 'inbox-total did not drop below the demo total after filtering on status "open"');
+    assert.ok(openTotal.n > 0, 'the demo workspace should have open cases');
+    const rendered = await waitFor(driver, async () => {
+      const r = await findAll(driver, 'inbox-row');
+      return r.length > 0 ? r : false;
+    }, 'no inbox rows after filtering on status "open"');
+    assert.ok(rendered.length <= openTotal.n, `${rendered.length} rows shown for ${openTotal.n} matching cases`);
+
+    // The list is virtualised (only rows in view are in the DOM), so walk it with
+    // the keyboard: j selects the next case, Enter opens it.
+    say(`every one of the ${openTotal.n} filtered cases is open (j / Enter through the list)`);
+    const openIds = [];
+    let previous = null;
+    for (let i = 0; i < openTotal.n; i++) {
+      await (await find(driver, 'inbox-list')).sendKeys('j');
+      const id = await waitFor(driver, async () => {
+        const sel = await findAll(driver, 'inbox-row', '[aria-selected="true"]');
+        if (sel.length !== 1) return false;
+        const v = await sel[0].getAttribute('data-case-id');
+        return v !== previous ? v : false;
+      }, `pressing j (${i + 1}. time) did not select the next inbox row`);
+      previous = id;
+      await (await find(driver, 'inbox-list')).sendKeys(Key.ENTER);
+      await caseReady(driver, id);
+      await waitFor(driver, async () => (await (await find(driver, 'case-status')).getAttribute('value')) === 'open',
+        `case ${id} is listed under status "open" but its case-status is not "open"`);
+      openIds.push(id);
+    }
+    assert.equal(new Set(openIds).size, openTotal.n, `j walked through ${openIds.join(',')}: not ${openTotal.n} distinct cases`);
+
+    // ---- work one case --------------------------------------------------------
+    const caseId = openIds[0];
+    say(`open case ${caseId}`);
+    await click(driver, 'inbox-row', { extra: `[data-case-id="${caseId}"]` });
+    await caseReady(driver, caseId);
+    await waitFor(driver, async () =>
+      (await findAll(driver, 'inbox-row', `[data-case-id="${caseId}"][aria-selected="true"]`)).length === 1,
+    `the row of case ${caseId} is not aria-selected="true" while its case is open`);
+
+    say('assign it with case-assignee');
+    const assignedBefore = (await findAll(driver, 'timeline-event', '[data-kind="assigned"]')).length;
+    const current = await (await find(driver, 'case-assignee')).getAttribute('value');
+    const members = (await optionValues(driver, 'case-assignee')).filter((v) => v !== '');
+    assert.ok(members.length > 0, 'case-assignee offers no members');
+    const member = members.find((v) => v !== current);
+    assert.ok(member, 'case-assignee offers no member other than the current one');
+    await choose(driver, 'case-assignee', member);
+    await waitFor(driver, async () =>
+      (await findAll(driver, 'timeline-event', '[data-kind="assigned"]')).length > assignedBefore,
+    'no new timeline-event[data-kind="assigned"] after choosing an assignee');
+    await caseReady(driver, caseId);
+
+    say('add a note');
+    const input = await find(driver, 'note-input');
+    await input.sendKeys(note);
+    await click(driver, 'note-submit');
+    await waitFor(driver, () => hasNote(driver, note), `no timeline-event[data-kind="note"] shows "${note}"`);
+    assert.equal(await (await find(driver, 'case-assignee')).getAttribute('value'), member,
+      'case-assignee lost the member after the note was added');
+    await noErrorBanner(driver);
+    await screenshot(driver, 'case-view');
+
+    // ---- restart on the same database ----------------------------------------
+    say('quit the app');
+    await quitApp(driver, driverProc);
+    driver = null;
+    const dbFile = path.join(dataHome, 'switchboard', 'switchboard.db');
+    assert.ok(fs.existsSync(dbFile), `the workspace should be at ${dbFile}`);
+
+    say('start it again: the workspace is not empty, the inbox shows');
+    driver = await openApp();
+    await waitFor(driver, async () => {
+      if ((await findAll(driver, 'demo-button')).length) throw new Error('the demo button shows again after a restart: the workspace was lost');
+      return (await findAll(driver, 'inbox-row')).length > 0;
+    }, 'no inbox rows after the restart', FIRST_WINDOW);
+
+    say(`the workspace still has the ${DEMO_CASES} cases (no filters)`);
+    for (const f of ['filter-status', 'filter-department', 'filter-channel', 'filter-assignee']) {
+      await choose(driver, f, '');
+    }
+    const search = await find(driver, 'filter-search');
+    assert.equal(await search.getAttribute('value'), '', 'filter-search is not empty after a restart');
+    await waitFor(driver, async () => (await inboxTotal(driver)) === DEMO_CASES,
+      `after the restart inbox-total does not show ${DEMO_CASES} cases`);
+
+    say(`case ${caseId} is found under its assignee, with its note and assigned event`);
+    // The list is virtualised: narrow it to the member's open cases so the row is rendered.
+    await choose(driver, 'filter-assignee', member);
+    await choose(driver, 'filter-status', 'open');
+    const row = `[data-case-id="${caseId}"]`;
+    await click(driver, 'inbox-row', { extra: row });
+    await caseReady(driver, caseId);
+    await waitFor(driver, () => hasNote(driver, note), `after the restart the note "${note}" is not on the timeline`);
+    await waitFor(driver, async () => (await findAll(driver, 'timeline-event', '[data-kind="assigned"]')).length > 0,
+      'after the restart the timeline has no "assigned" event');
+    await waitFor(driver, async () => (await (await find(driver, 'case-assignee')).getAttribute('value')) === member,
+      `after the restart case-assignee is not member ${member}`);
+    await noErrorBanner(driver);
+    await screenshot(driver, 'case-view-after-restart');
+
+    say('quit');
+    await quitApp(driver, driverProc);
+    driver = null;
+  } catch (e) {
+    failed = true;
+    console.log(`[e2e] FAILED at step: ${step}`);
+    if (driver) {
+      const name = `failure-${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 60)}`;
+      await screenshot(driver, name);
+      await pageSource(driver, name);
+    }
+    e.message = `[step: ${step}] ${e.message}`;
+    throw e;
+  } finally {
+    if (driver) await driver.quit().catch(() => {});
+    const left = appPids(driverProc.pgid); // none once each session has closed its app
+    await driverProc.stop();
+    fs.rmSync(dataHome, { recursive: true, force: true });
+    if (!failed) assert.deepEqual(left, [], `app processes still running after the last session: ${left.join(' ')}`);
+  }
+});
+
+/** The case view shows case `id`, loaded and not busy with a change. */
+function caseReady(driver, id) {
+  return find(driver, 'case-view', { extra: `[data-case-id="${id}"][aria-busy="false"]` });
+}
+
+async function hasNote(driver, text) {
+  for (const ev of await findAll(driver, 'timeline-event', '[data-kind="note"]')) {
+    if ((await ev.getText()).includes(text)) return true;
+  }
+  return false;
+}
+
+console.log(`[e2e] app: ${path.relative(ROOT, APP)}`);
