@@ -201,4 +201,25 @@ async fn main() {
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3
     );
+
+    // What else the app asks: the whole inbox, a deep page, and a text search.
+    let others = [
+        ("whole inbox, top 50", InboxQuery { limit: 50, ..Default::default() }),
+        ("whole inbox, page at offset 50,000", InboxQuery { offset: 50_000, limit: 100, ..Default::default() }),
+        ("text search \"charged twice\", top 50", InboxQuery { search: Some("charged twice".into()), limit: 50, ..Default::default() }),
+    ];
+    for (what, q) in others {
+        let mut times = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            store.inbox(&q).await.unwrap();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "inbox query ({what}): p50 {:.2} ms, p99 {:.2} ms",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3
+        );
+    }
 }

@@ -9,8 +9,8 @@ use switchboard_core::case::{CaseEvent, CaseStatus, CaseSummary, EventKind};
 use switchboard_core::post::Direction;
 use switchboard_core::view::{AuthorView, CaseDetail, CustomerCard, InboxPage, InboxQuery, PostView};
 
-use crate::sql::{like_pattern, Sql};
-use crate::{Result, Store, StoreError};
+use crate::sql::Sql;
+use crate::{Backend, Result, Store, StoreError};
 
 /// Largest page the inbox serves at once.
 pub const MAX_PAGE: i64 = 500;
@@ -35,9 +35,6 @@ impl Store {
         let items = rows.iter().map(summary_from_row).collect();
 
         let mut count = Sql::new(self.backend(), "SELECT COUNT(*) FROM cases c");
-        if q.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            count.push(" LEFT JOIN authors a ON a.id = c.author_id");
-        }
         push_filters(&mut count, q);
         let total: i64 = sqlx::query_scalar_with(&count.text, count.args).fetch_one(self.pool()).await?;
         Ok(InboxPage { total, offset, items })
@@ -162,15 +159,38 @@ fn push_filters(sql: &mut Sql, q: &InboxQuery) {
     if let Some(m) = q.assignee_id {
         sql.push(" AND c.assignee_id = ").bind(m);
     }
-    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = like_pattern(s);
-        sql.push(" AND (LOWER(c.subject) LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR LOWER(COALESCE(a.handle, '')) LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR LOWER(COALESCE(a.display_name, '')) LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR EXISTS (SELECT 1 FROM posts p WHERE p.case_id = c.id AND LOWER(p.text) LIKE ")
-            .bind(pattern)
-            .push(" ESCAPE '\\'))");
+    if let Some(words) = q.search.as_deref().map(search_words).filter(|w| !w.is_empty()) {
+        // Cases with a post whose text or author has every word (as a word
+        // prefix), through the full-text index (see the search migration).
+        match sql.backend() {
+            Backend::Sqlite => {
+                let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                sql.push(" AND c.id IN (SELECT p.case_id FROM posts p WHERE p.id IN (SELECT rowid FROM post_search WHERE post_search MATCH ")
+                    .bind(query.join(" "))
+                    .push("))");
+            }
+            Backend::Postgres => {
+                sql.push(
+                    " AND c.id IN (SELECT p.case_id FROM post_search s JOIN posts p ON p.id = s.post_id WHERE s.doc @@ to_tsquery('simple',
+                      array_to_string(ARRAY(SELECT quote_literal(l) || ':*' FROM unnest(tsvector_to_array(to_tsvector('simple',
+                      regexp_replace(",
+                )
+                .bind(words.join(" "))
+                .push(", '[^[:alnum:]]+', ' ', 'g')))) l), ' & ')))");
+            }
+        }
     }
+}
+
+/// The words of a search, lowercased: letters and digits, anything else
+/// separates them ("@streamer_kai" is "streamer" and "kai").
+pub fn search_words(search: &str) -> Vec<String> {
+    search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 fn summary_from_row(r: &AnyRow) -> CaseSummary {

@@ -20,6 +20,13 @@ impl Sql {
         let numbered = backend == crate::Backend::Postgres;
         Sql { text: start.to_string(), args: AnyArguments::default(), count: 0, numbered }
     }
+    pub fn backend(&self) -> crate::Backend {
+        if self.numbered {
+            crate::Backend::Postgres
+        } else {
+            crate::Backend::Sqlite
+        }
+    }
     pub fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self
@@ -66,18 +73,4 @@ impl RowBinder<'_> {
         self.sql.bind(value);
         self
     }
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
-pub fn like_pattern(needle: &str) -> String {
-    let mut p = String::with_capacity(needle.len() + 2);
-    p.push('%');
-    for ch in needle.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
 }
