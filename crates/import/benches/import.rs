@@ -206,7 +206,10 @@ async fn main() {
     let others = [
         ("whole inbox, top 50", InboxQuery { limit: 50, ..Default::default() }),
         ("whole inbox, page at offset 50,000", InboxQuery { offset: 50_000, limit: 100, ..Default::default() }),
+        // Two of the generator's 53 words: each is in about a third of all posts.
         ("text search \"charged twice\", top 50", InboxQuery { search: Some("charged twice".into()), limit: 50, ..Default::default() }),
+        // One customer's handle: what an agent looking for a person types.
+        ("text search for one customer \"@150000\"", InboxQuery { search: Some("@150000".into()), limit: 50, ..Default::default() }),
     ];
     for (what, q) in others {
         let mut times = Vec::new();
