@@ -33,8 +33,16 @@ const POST_COLUMNS: [&str; 20] = [
 ];
 
 /// Keeps the kind of an I/O failure (a closed pipe stays a closed pipe).
-fn io(e: impl Into<std::io::Error>) -> std::io::Error {
+fn io(e: serde_json::Error) -> std::io::Error {
     e.into()
+}
+
+/// The same for the CSV writer, whose own conversion would hide the kind.
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// Writes every post; returns how many.
@@ -45,7 +53,7 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
             let mut w = csv::Writer::from_writer(out);
             let mut header: Vec<String> = POST_COLUMNS.iter().map(|c| c.to_string()).collect();
             header.extend(fields.iter().map(|f| format!("label_{f}")));
-            w.write_record(&header).map_err(|e| StoreError::Output(io(e)))?;
+            w.write_record(&header).map_err(|e| StoreError::Output(csv_io(e)))?;
             let n = store
                 .export_posts(&fields, |p| {
                     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -73,10 +81,10 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
                         opt(&p.language),
                     ];
                     rec.extend(p.labels.iter().map(|(_, v)| opt(v)));
-                    w.write_record(&rec).map_err(io)
+                    w.write_record(&rec).map_err(csv_io)
                 })
                 .await?;
-            w.flush().map_err(|e| StoreError::Output(io(e)))?;
+            w.flush().map_err(StoreError::Output)?;
             Ok(n)
         }
         Format::Jsonl => {
@@ -88,7 +96,7 @@ pub async fn export_posts(store: &Store, format: Format, out: impl Write) -> Res
                     out.write_all(b"\n")
                 })
                 .await?;
-            out.flush().map_err(|e| StoreError::Output(io(e)))?;
+            out.flush().map_err(StoreError::Output)?;
             Ok(n)
         }
     }
@@ -109,8 +117,8 @@ pub async fn export_cases(store: &Store, format: Format, out: impl Write) -> Res
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            let n = store.export_cases(|c| w.serialize(&c).map_err(io)).await?;
-            w.flush().map_err(|e| StoreError::Output(io(e)))?;
+            let n = store.export_cases(|c| w.serialize(&c).map_err(csv_io)).await?;
+            w.flush().map_err(StoreError::Output)?;
             Ok(n)
         }
         Format::Jsonl => {
@@ -121,7 +129,7 @@ pub async fn export_cases(store: &Store, format: Format, out: impl Write) -> Res
                     out.write_all(b"\n")
                 })
                 .await?;
-            out.flush().map_err(|e| StoreError::Output(io(e)))?;
+            out.flush().map_err(StoreError::Output)?;
             Ok(n)
         }
     }

@@ -80,14 +80,28 @@ fn export_to_a_file_and_usage_errors() {
 fn a_closed_pipe_ends_an_export_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
-    cmd(&db).arg("demo").assert().success();
+    // More than a pipe holds (64 KiB), so the writer meets the closed end.
+    let csv = dir.path().join("many.csv");
+    let mut rows = String::from("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n");
+    for i in 1..=3000 {
+        rows.push_str(&format!("{i},c{i},True,Tue Oct 31 22:10:47 +0000 2017,@brand my order {i} never arrived and nobody answers,,\n"));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    cmd(&db).arg("import").arg(&csv).args(["--preset", "twcs"]).assert().success();
     let bin = assert_cmd::cargo::cargo_bin("switchboard");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("'{}' --db 'sqlite://{}' export posts --format jsonl | head -1 >/dev/null; echo done", bin.display(), db.display()))
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("Broken pipe"), "{}", String::from_utf8_lossy(&out.stderr));
+    for (what, format) in [("posts", "jsonl"), ("posts", "csv"), ("cases", "jsonl"), ("cases", "csv")] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "'{}' --db 'sqlite://{}' export {what} --format {format} | head -1 >/dev/null; echo done",
+                bin.display(),
+                db.display()
+            ))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && stderr.trim().is_empty(), "export {what} --format {format}: {stderr}");
+    }
 }
 
 #[test]
