@@ -1,6 +1,6 @@
-//! The Switchboard desktop app: opens the workspace (the SQLite file in the
-//! platform data directory, or `SWITCHBOARD_DATABASE_URL`) and serves the
-//! front end in `ui/`. All domain logic lives in `switchboard-engine`; this
+//! The Switchboard desktop app: opens the workspace (`--db URL`, else
+//! `SWITCHBOARD_DATABASE_URL`, else the SQLite file in the platform data
+//! directory) and serves the front end in `ui/`. All domain logic lives in `switchboard-engine`; this
 //! crate only wires it to the window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -13,7 +13,14 @@ use switchboard_engine::Desk;
 fn main() {
     // Open the workspace before the window so the first command finds it
     // ready. A failure is kept and shown by the UI, not a crash.
-    let desk = tauri::async_runtime::block_on(Desk::open(None));
+    let db = match database_arg(std::env::args().skip(1)) {
+        Ok(db) => db,
+        Err(message) => {
+            eprintln!("switchboard-desktop: {message}\nusage: switchboard-desktop [--db URL]");
+            std::process::exit(2);
+        }
+    };
+    let desk = tauri::async_runtime::block_on(Desk::open(db.as_deref()));
     if let Err(e) = &desk {
         eprintln!("switchboard: could not open the workspace: {}", e.message);
     }
@@ -34,4 +41,19 @@ fn main() {
         eprintln!("switchboard: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// `--db URL` or `--db=URL`; nothing else is accepted.
+fn database_arg(mut args: impl Iterator<Item = String>) -> Result<Option<String>, String> {
+    let mut db = None;
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            db = Some(args.next().ok_or("--db needs a URL (sqlite:///path/file.db or postgres://...)")?);
+        } else if let Some(url) = arg.strip_prefix("--db=") {
+            db = Some(url.to_string());
+        } else {
+            return Err(format!("unknown argument {arg:?}"));
+        }
+    }
+    Ok(db)
 }

@@ -45,6 +45,9 @@ pub struct Layout {
     pub columns: Vec<(String, String)>,
     /// How `inbound`'s values read: twcs says True/False.
     pub jsonl: bool,
+    /// The text is as Twitter's API gave it, with `&`, `<` and `>` written as
+    /// `&amp;`, `&lt;` and `&gt;`: store what the person typed.
+    pub twitter_entities: bool,
 }
 
 impl Layout {
@@ -62,6 +65,7 @@ impl Layout {
                     ("reply_to", "in_response_to_tweet_id"),
                 ]),
                 jsonl: false,
+                twitter_entities: true,
             },
             Preset::Airline => Layout {
                 channel: "twitter".into(),
@@ -73,8 +77,9 @@ impl Layout {
                     ("account", "airline"),
                 ]),
                 jsonl: false,
+                twitter_entities: true,
             },
-            Preset::Jsonl => Layout { channel: "import".into(), columns: Vec::new(), jsonl: true },
+            Preset::Jsonl => Layout { channel: "import".into(), columns: Vec::new(), jsonl: true, twitter_entities: false },
         }
     }
 
@@ -96,7 +101,7 @@ impl Layout {
                 return Err(format!("--map must name a column for {required}"));
             }
         }
-        Ok(Layout { channel: channel.to_string(), columns, jsonl: false })
+        Ok(Layout { channel: channel.to_string(), columns, jsonl: false, twitter_entities: false })
     }
 
     /// Resolves column names against the header; `labels` are (field, column).
@@ -107,7 +112,7 @@ impl Layout {
                 .position(|h| h == col)
                 .ok_or_else(|| format!("the file has no column {col:?} (columns: {})", headers.join(", ")))
         };
-        let mut m = CsvMapping { channel: self.channel.clone(), ..CsvMapping::default() };
+        let mut m = CsvMapping { channel: self.channel.clone(), twitter_entities: self.twitter_entities, ..CsvMapping::default() };
         for (field, col) in &self.columns {
             let i = Some(find(col)?);
             match field.as_str() {
@@ -146,6 +151,7 @@ pub struct CsvMapping {
     pub direction: Option<usize>,
     pub account: Option<usize>,
     pub labels: Vec<(String, usize)>,
+    pub twitter_entities: bool,
 }
 
 impl CsvMapping {
@@ -208,11 +214,49 @@ impl CsvMapping {
             author_name: optional(self.author_name, "author_name")?,
             author_followers: followers,
             direction,
-            text: text.to_string(),
+            text: if self.twitter_entities { unescape_twitter(text) } else { text.to_string() },
             created_at,
             reply_to,
             account,
             labels,
         })
+    }
+}
+
+/// Undoes the escaping Twitter's API applies to tweet text (`&amp;`, `&lt;`,
+/// `&gt;`) in one pass, so `&amp;lt;` reads `&lt;` as the author typed it.
+/// Anything else that looks like an entity is left as it is.
+pub fn unescape_twitter(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let (ch, len) = if rest.starts_with("&amp;") {
+            ('&', 5)
+        } else if rest.starts_with("&lt;") {
+            ('<', 4)
+        } else if rest.starts_with("&gt;") {
+            ('>', 4)
+        } else {
+            ('&', 1)
+        };
+        out.push(ch);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape_twitter;
+
+    #[test]
+    fn twitter_entities_are_undone_once() {
+        assert_eq!(unescape_twitter("Checking in now &amp; was charged"), "Checking in now & was charged");
+        assert_eq!(unescape_twitter("&lt;3 &gt;:( &amp;lt;b&amp;gt;"), "<3 >:( &lt;b&gt;");
+        assert_eq!(unescape_twitter("AT&T &copy; & &am"), "AT&T &copy; & &am");
+        assert_eq!(unescape_twitter("café &amp; crème"), "café & crème");
     }
 }

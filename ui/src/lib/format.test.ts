@@ -1,6 +1,6 @@
 // Formatters and the filter → InboxQuery mapping.
 import { describe, expect, it } from 'vitest';
-import { formatCount, priorityBand, relativeAge } from './format';
+import { formatCount, priorityBand, relativeAge, shortTime } from './format';
 import { NO_FILTERS, pageOf, toQuery } from './inbox.svelte';
 
 describe('format', () => {
@@ -46,5 +46,16 @@ describe('toQuery', () => {
     expect(pageOf(99)).toBe(0);
     expect(pageOf(100)).toBe(100);
     expect(pageOf(49_999)).toBe(49_900);
+  });
+});
+
+describe('shortTime', () => {
+  const now = new Date(2026, 10, 26, 15, 0).getTime();
+  it('shows the clock for today, the day this year, and the year before that', () => {
+    expect(shortTime(new Date(2026, 10, 26, 9, 5).getTime(), now)).not.toMatch(/Nov|2026/);
+    const thisYear = shortTime(new Date(2026, 7, 6, 1, 31).getTime(), now);
+    expect(thisYear).toMatch(/Aug/);
+    expect(thisYear).not.toMatch(/2026/);
+    expect(shortTime(new Date(2016, 7, 6, 1, 31).getTime(), now)).toMatch(/2016/);
   });
 });

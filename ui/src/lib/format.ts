@@ -39,10 +39,12 @@ export function formatTime(ms: number): string {
 const clockFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** "14:05" today, "Nov 20, 14:05" another day. */
+/** "14:05" today, "Nov 20, 14:05" another day this year, "Aug 6, 2016, 01:31" before. */
 export function shortTime(ms: number, now: number = Date.now()): string {
   const d = new Date(ms);
-  return d.toDateString() === new Date(now).toDateString() ? clockFmt.format(d) : dayFmt.format(d);
+  const today = new Date(now);
+  if (d.toDateString() === today.toDateString()) return clockFmt.format(d);
+  return d.getFullYear() === today.getFullYear() ? dayFmt.format(d) : timeFmt.format(d);
 }
 
 export type PriorityBand = 'urgent' | 'high' | 'normal' | 'low';
