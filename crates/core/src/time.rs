@@ -1,7 +1,10 @@
 //! Timestamps: every instant is stored as milliseconds since the Unix epoch
 //! (UTC), which both SQLite and PostgreSQL keep as a BIGINT without loss.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use std::sync::LazyLock;
+
+use chrono::format::{parse, Item, Parsed, StrftimeItems};
+use chrono::{TimeZone, Utc};
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
@@ -17,6 +20,17 @@ pub fn to_rfc3339(ms: Millis) -> String {
     }
 }
 
+/// Formats with a zone, parsed once (an import reads millions of dates).
+static WITH_ZONE: LazyLock<Vec<Vec<Item<'static>>>> =
+    LazyLock::new(|| formats(&["%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"]));
+/// Formats without one, taken as UTC.
+static NAIVE: LazyLock<Vec<Vec<Item<'static>>>> =
+    LazyLock::new(|| formats(&["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f"]));
+
+fn formats(list: &[&'static str]) -> Vec<Vec<Item<'static>>> {
+    list.iter().map(|f| StrftimeItems::new(f).parse().expect("a valid format")).collect()
+}
+
 /// Parses the date formats met in exported social data: RFC 3339
 /// (`2017-10-31T22:10:47Z`), Twitter's classic `Tue Oct 31 22:10:47 +0000 2017`,
 /// `2015-02-24 11:35:52 -0800`, a naive `2015-02-24 11:35:52` (taken as UTC)
@@ -26,18 +40,23 @@ pub fn parse_timestamp(raw: &str) -> Result<Millis, String> {
     if s.is_empty() {
         return Err("empty date".into());
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp_millis());
     }
-    const WITH_ZONE: [&str; 3] = ["%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"];
-    for f in WITH_ZONE {
-        if let Ok(t) = DateTime::<FixedOffset>::parse_from_str(s, f) {
-            return Ok(t.timestamp_millis());
+    for items in WITH_ZONE.iter() {
+        let mut p = Parsed::new();
+        if parse(&mut p, s, items.iter()).is_ok() {
+            if let Ok(t) = p.to_datetime() {
+                return Ok(t.timestamp_millis());
+            }
         }
     }
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(t.and_utc().timestamp_millis());
+    for items in NAIVE.iter() {
+        let mut p = Parsed::new();
+        if parse(&mut p, s, items.iter()).is_ok() {
+            if let Ok(t) = p.to_naive_datetime_with_offset(0) {
+                return Ok(t.and_utc().timestamp_millis());
+            }
         }
     }
     if let Ok(n) = s.parse::<i64>() {
@@ -59,6 +78,12 @@ mod tests {
         assert_eq!(to_rfc3339(airline), "2015-02-24T19:35:52Z");
         assert_eq!(parse_timestamp("1509487847").unwrap(), twcs, "epoch seconds");
         assert_eq!(parse_timestamp("2017-10-31T22:10:47Z").unwrap(), twcs);
+        assert_eq!(parse_timestamp("2017-10-31 22:10:47").unwrap(), twcs, "naive is UTC");
+        assert_eq!(parse_timestamp("2017-10-31T22:10:47").unwrap(), twcs);
+        assert_eq!(parse_timestamp("2017-10-31 22:10:47.250").unwrap(), twcs + 250);
+        assert_eq!(parse_timestamp("2017-10-31T23:10:47.5+0100").unwrap(), twcs + 500);
+        assert_eq!(parse_timestamp("1509487847000").unwrap(), twcs, "epoch milliseconds");
+        assert!(parse_timestamp("Tue Oct 31 25:10:47 +0000 2017").is_err(), "no 25th hour");
         assert!(parse_timestamp("31/10/2017").is_err(), "ambiguous dates are refused");
         assert!(parse_timestamp("").is_err());
     }

@@ -93,8 +93,8 @@ impl Desk {
     }
 }
 
-/// The member this desk acts as: remembered in the workspace, created on
-/// first open from the login name (as an admin: it is their own workspace).
+/// The member this desk acts as: remembered in the workspace, else the
+/// member named after the login, created on first open.
 async fn desk_member(store: &Store) -> Result<Member, DeskError> {
     if let Some(id) = store.setting(ME_SETTING).await?.and_then(|v| v.parse::<i64>().ok()) {
         if let Ok(m) = store.member(id).await {
@@ -111,7 +111,10 @@ async fn desk_member(store: &Store) -> Result<Member, DeskError> {
         *c = c.to_ascii_uppercase();
     }
     let name: String = if handle == "me" { "Me".to_string() } else { name.into_iter().collect() };
-    let me = store.upsert_member(&handle, &name, Role::Admin, None).await?;
+    // The first person in a workspace owns it; later ones start as agents
+    // (an existing member with this handle is taken as it is).
+    let role = if store.members().await?.is_empty() { Role::Admin } else { Role::Agent };
+    let me = store.upsert_member(&handle, &name, role, None).await?;
     store.set_setting(ME_SETTING, &me.id.to_string()).await?;
     Ok(me)
 }

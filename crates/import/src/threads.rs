@@ -5,7 +5,8 @@
 //! from the file may continue a conversation already stored; the ingestor's
 //! caller resolves that once per root.
 
-use std::collections::{HashMap, HashSet};
+// A fast, randomly seeded hash (see store::ingest).
+use foldhash::{HashMap, HashSet};
 
 #[derive(Debug, Default)]
 pub struct Threads {
