@@ -229,6 +229,9 @@ pub async fn load(store: &Store, now: i64) -> Result<()> {
             .await?;
         store.link_author(channel, handle, id).await?;
     }
+    // The triage above happened "now"; make the timelines read like a day at
+    // the desk: opened with the first post, then a step every four minutes.
+    store.spread_event_times(4 * 60_000, now - 60_000).await?;
     Ok(())
 }
 

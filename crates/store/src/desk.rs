@@ -75,6 +75,23 @@ impl Store {
         Ok(member_from_row(&row))
     }
 
+    /// Sets every case's events from the case's opening, `step_ms` apart in
+    /// their order, none later than `not_after`: for a workspace written all
+    /// at once (the demo), so its timelines read as they would have happened.
+    pub async fn spread_event_times(&self, step_ms: i64, not_after: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE case_events SET at = (SELECT c.opened_at FROM cases c WHERE c.id = case_events.case_id)
+               + $1 * (SELECT COUNT(*) FROM case_events e WHERE e.case_id = case_events.case_id AND e.id < case_events.id)",
+        )
+        .bind(step_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE case_events SET at = $1 WHERE at > $1").bind(not_after).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)

@@ -36,6 +36,12 @@ async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
         assert_eq!(detail.customer.as_ref().map(|c| c.value_tier.as_deref()), Some(Some("A")), "{}", db.url);
         assert_eq!(detail.posts.len(), 3, "{}", db.url);
         assert!(detail.case.first_response_at.is_some(), "{}", db.url);
+        // Its timeline reads as a day at the desk: opened with the first post,
+        // then steps in order, all in the past.
+        let at: Vec<i64> = detail.events.iter().map(|e| e.at).collect();
+        assert_eq!(at.first(), Some(&detail.case.opened_at), "{}", db.url);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}: {at:?}", db.url);
+        assert!(at.iter().all(|&t| t < switchboard_core::time::now_ms() - 30_000), "{}: {at:?}", db.url);
     }
 }
 
