@@ -80,7 +80,24 @@ pg_throwaway_start
 
 section "Rust suites: cargo test (SQLite + PostgreSQL)"
 bindings_before="$(git status --porcelain -- ui/src/lib/bindings 2>/dev/null || true)"
-logged cargo test --locked --workspace --exclude switchboard-desktop --no-fail-fast
+# The vault's tests use the real OS keychain: a kernel session keyring
+# (keyctl) and a private D-Bus session with an unlocked GNOME Keyring serving
+# the Secret Service, whose keyring files live in a fresh folder (never the
+# user's own keyrings). SWITCHBOARD_TEST_KEYCHAIN tells them it is there.
+mkdir -p "$TMP/keyring-home"
+logged env XDG_DATA_HOME="$TMP/keyring-home" keyctl session - dbus-run-session -- bash -c '
+    printf "test" | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+    kr=$!
+    for _ in $(seq 1 100); do
+        dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break
+        sleep 0.1
+    done
+    SWITCHBOARD_TEST_KEYCHAIN=1 cargo test --locked --workspace --exclude switchboard-desktop --no-fail-fast
+    rc=$?
+    kill "$kr" 2>/dev/null || true
+    exit "$rc"
+'
 bindings_after="$(git status --porcelain -- ui/src/lib/bindings 2>/dev/null || true)"
 if [ "$bindings_before" != "$bindings_after" ]; then
     git status --short -- ui/src/lib/bindings
