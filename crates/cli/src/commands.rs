@@ -13,7 +13,7 @@ use switchboard_store::StoreError;
 use switchboard_import::export::{self, Format};
 use switchboard_import::{import_file, ImportOptions, Layout, Preset};
 
-use crate::{Cli, Command, ExportWhat};
+use crate::{Cli, Command, ConnectWhat, ExportWhat};
 
 /// Exit code of an import that finished but rejected some rows.
 const REJECTED_ROWS: u8 = 3;
@@ -134,6 +134,43 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 "me": info.me.map(|m| m.handle),
             }))?);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Connect { what: ConnectWhat::Feed { url, name, channel } } => {
+            let a = desk.connect_feed(&url, name.as_deref(), channel.as_deref()).await?;
+            println!("connected #{}: {} {} ({})", a.id, a.network, a.name, a.base_url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Accounts => {
+            for a in desk.accounts().await? {
+                let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());
+                println!(
+                    "#{:<4} {:<8} {:<32} {:>7} posts  last poll {}{}",
+                    a.id,
+                    a.network,
+                    a.name,
+                    a.posts_fetched,
+                    last,
+                    a.last_error.map(|e| format!("  last error: {e}")).unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Poll { account } => {
+            let ids: Vec<i64> = match account {
+                Some(id) => vec![id],
+                None => desk.accounts().await?.into_iter().filter(|a| a.enabled).map(|a| a.id).collect(),
+            };
+            let mut failed = false;
+            for id in ids {
+                match desk.poll(id).await {
+                    Ok(o) => println!("#{id}: {} fetched, {} new posts, {} new cases", o.fetched, o.stored, o.new_cases),
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("#{id}: {}", e.message);
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
     }
 }

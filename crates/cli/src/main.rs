@@ -7,6 +7,9 @@
 //! switchboard [--db URL] inbox [--status S] [--department SLUG] [--search TEXT] [--limit N]
 //! switchboard [--db URL] demo
 //! switchboard [--db URL] info
+//! switchboard [--db URL] connect feed URL [--name NAME] [--channel NAME]
+//! switchboard [--db URL] accounts
+//! switchboard [--db URL] poll [--account ID]
 //! ```
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
@@ -71,6 +74,32 @@ enum Command {
     Demo,
     /// Where the workspace is and what it holds.
     Info,
+    /// Connect something to listen to (for now an RSS or Atom feed: reviews, news, blogs).
+    Connect {
+        #[command(subcommand)]
+        what: ConnectWhat,
+    },
+    /// The connected accounts and feeds, with their last poll and last error.
+    Accounts,
+    /// Poll connected accounts now (all enabled ones, or one).
+    Poll {
+        #[arg(long)]
+        account: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConnectWhat {
+    /// An RSS or Atom feed; its entries become posts (and cases).
+    Feed {
+        url: String,
+        /// How the desk calls it (default: the address's host and path).
+        #[arg(long)]
+        name: Option<String>,
+        /// The channel its posts belong to, e.g. reviews or news (default: rss).
+        #[arg(long)]
+        channel: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

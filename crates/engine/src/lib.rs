@@ -7,9 +7,11 @@
 //! which returns the case as it now stands. [`demo`] fills an empty workspace
 //! with a realistic one.
 
+pub mod connections;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod listen;
 pub mod location;
 
 pub use desk::Desk;

@@ -10,6 +10,7 @@
 //! - [`actions`]: changes to a case, each a conditional update plus an event;
 //! - [`export`]: the rows `switchboard export` writes.
 
+pub mod accounts;
 pub mod actions;
 pub mod customers;
 pub mod desk;

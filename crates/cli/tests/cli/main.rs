@@ -6,7 +6,10 @@ use std::io::Write;
 
 use assert_cmd::Command;
 
-fn cmd(db: &std::path::Path) -> Command {
+// Connecting and polling a feed over loopback HTTP.
+mod feeds;
+
+pub(crate) fn cmd(db: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("switchboard").unwrap();
     c.env_remove("SWITCHBOARD_DATABASE_URL").arg("--db").arg(format!("sqlite://{}", db.display()));
     c

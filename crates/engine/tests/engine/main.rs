@@ -6,6 +6,9 @@ use switchboard_core::view::InboxQuery;
 use switchboard_engine::Desk;
 use switchboard_store::testing::stores;
 
+// Polling a connected account: the cursor contract.
+mod listen;
+
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
     for db in stores().await {

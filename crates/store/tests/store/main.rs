@@ -12,3 +12,5 @@ mod inbox;
 mod actions;
 // Export rows with labels; customers on the case view.
 mod export;
+// Connected accounts: cursor, counts, last error.
+mod accounts;

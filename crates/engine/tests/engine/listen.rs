@@ -1,0 +1,105 @@
+//! One poll of an account: posts committed before the cursor moves, errors
+//! recorded in plain words with the cursor kept, nothing stored twice.
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use serde_json::json;
+use switchboard_connectors::{Connector, ConnectorError, Cursor, FetchedPost, Health, Poll};
+use switchboard_core::post::{Direction, NewPost};
+use switchboard_engine::listen::poll_account;
+use switchboard_store::testing::stores;
+
+/// A network scripted page by page; it records the cursors it was asked with.
+struct Scripted {
+    pages: Mutex<Vec<Result<Poll, ConnectorError>>>,
+    asked: Mutex<Vec<Option<String>>>,
+}
+
+impl Scripted {
+    fn new(pages: Vec<Result<Poll, ConnectorError>>) -> Self {
+        Scripted { pages: Mutex::new(pages), asked: Mutex::new(Vec::new()) }
+    }
+}
+
+#[async_trait]
+impl Connector for Scripted {
+    fn channel(&self) -> &str {
+        "mastodon"
+    }
+    async fn poll(&self, cursor: Option<&Cursor>) -> Result<Poll, ConnectorError> {
+        self.asked.lock().unwrap().push(cursor.map(|c| c.as_str().to_string()));
+        let mut pages = self.pages.lock().unwrap();
+        if pages.is_empty() {
+            return Ok(Poll::default());
+        }
+        pages.remove(0)
+    }
+    async fn health(&self) -> Health {
+        Health::Ok
+    }
+}
+
+fn post(id: &str, reply_to: Option<&str>, minute: i64) -> FetchedPost {
+    FetchedPost {
+        post: NewPost {
+            channel: "mastodon".into(),
+            external_id: id.into(),
+            author: "ana@social.example".into(),
+            author_name: Some("Ana".into()),
+            author_followers: Some(120),
+            direction: Direction::Inbound,
+            text: format!("@lumen post {id}"),
+            created_at: 1_700_000_000_000 + minute * 60_000,
+            reply_to: reply_to.map(str::to_string),
+            account: Some("lumen".into()),
+            labels: Vec::new(),
+        },
+        conversation: None,
+        url: None,
+    }
+}
+
+fn page(posts: Vec<FetchedPost>, cursor: &str, more: bool) -> Result<Poll, ConnectorError> {
+    Ok(Poll { posts, next_cursor: Some(Cursor::new(cursor)), more })
+}
+
+#[tokio::test]
+async fn pages_are_stored_then_the_cursor_moves_and_errors_keep_it() {
+    for db in stores().await {
+        let s = &db.store;
+        let acct = s.upsert_account("mastodon", "lumen", "http://127.0.0.1:9", &json!({}), None).await.unwrap();
+
+        let net = Scripted::new(vec![page(vec![post("1", None, 0), post("2", None, 1)], "c1", true), page(vec![post("3", Some("1"), 2)], "c2", false)]);
+        let out = poll_account(s, acct.id, &net, 60_000).await.unwrap();
+        assert_eq!((out.stored, out.new_cases, out.pages), (3, 2, 2), "{}", db.url);
+        assert_eq!(*net.asked.lock().unwrap(), vec![None, Some("c1".to_string())], "{}", db.url);
+        assert_eq!(s.account_state(acct.id).await.unwrap().1.as_deref(), Some("c2"), "{}", db.url);
+        let a = s.account(acct.id).await.unwrap();
+        assert_eq!((a.posts_fetched, a.last_error.is_none()), (3, true), "{}", db.url);
+        assert!(a.next_poll_at.is_some(), "{}", db.url);
+        assert_eq!(s.case_of_post("mastodon", "3").await.unwrap(), s.case_of_post("mastodon", "1").await.unwrap(), "{}", db.url);
+
+        // The network fails: the error is kept in plain words, the cursor stays.
+        let down = Scripted::new(vec![Err(ConnectorError::Server(503))]);
+        let err = poll_account(s, acct.id, &down, 60_000).await.unwrap_err();
+        assert_eq!(err.code, "server", "{}", db.url);
+        let a = s.account(acct.id).await.unwrap();
+        assert!(a.last_error.as_deref().unwrap().contains("503"), "{}: {:?}", db.url, a.last_error);
+        assert_eq!(s.account_state(acct.id).await.unwrap().1.as_deref(), Some("c2"), "{}", db.url);
+
+        // Rate limited: the next poll is due when the network says.
+        let slow = Scripted::new(vec![Err(ConnectorError::RateLimited { retry_at: 4_102_444_800_000 })]);
+        poll_account(s, acct.id, &slow, 60_000).await.unwrap_err();
+        assert_eq!(s.account(acct.id).await.unwrap().next_poll_at, Some(4_102_444_800_000), "{}", db.url);
+
+        // A crash after the commit and before the cursor was saved makes the
+        // next poll fetch the same posts again: nothing is stored twice.
+        let again = Scripted::new(vec![page(vec![post("3", Some("1"), 2), post("4", Some("3"), 3)], "c3", false)]);
+        let out = poll_account(s, acct.id, &again, 60_000).await.unwrap();
+        assert_eq!((out.fetched, out.stored), (2, 1), "{}", db.url);
+        assert_eq!(s.post_count().await.unwrap(), 4, "{}", db.url);
+        let a = s.account(acct.id).await.unwrap();
+        assert_eq!((a.posts_fetched, a.last_error), (4, None), "{}: a good poll clears the error", db.url);
+    }
+}
