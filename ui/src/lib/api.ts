@@ -1,6 +1,7 @@
 // The single seam between the UI and the Rust backend: one typed wrapper per Tauri command
 // of the contract (notes/contract.md). Every rejection is normalised to ApiError {code, message}.
 import { invoke } from '@tauri-apps/api/core';
+import type { Account } from './bindings/Account';
 import type { CaseDetail } from './bindings/CaseDetail';
 import type { CaseStatus } from './bindings/CaseStatus';
 import type { InboxPage } from './bindings/InboxPage';
@@ -38,6 +39,15 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** What one `poll_account` brought in: posts fetched from the network, posts newly stored (the
+ *  rest were already known), cases opened by them, and pages walked. */
+export interface PollOutcome {
+  fetched: number;
+  stored: number;
+  new_cases: number;
+  pages: number;
+}
+
 export const api = {
   workspaceInfo: () => call<WorkspaceInfo>('workspace_info'),
   loadDemo: () => call<WorkspaceInfo>('load_demo'),
@@ -50,4 +60,9 @@ export const api = {
   setStatus: (caseId: number, status: CaseStatus, expectedVersion: number | null) =>
     call<CaseDetail>('set_status', { caseId, status, expectedVersion }),
   addNote: (caseId: number, body: string) => call<CaseDetail>('add_note', { caseId, body }),
+  accounts: () => call<Account[]>('accounts'),
+  /** Connects an RSS / Atom feed; `name` and `channel` are optional (null: the backend picks). */
+  connectFeed: (url: string, name: string | null, channel: string | null) =>
+    call<Account>('connect_feed', { url, name, channel }),
+  pollAccount: (accountId: number) => call<PollOutcome>('poll_account', { accountId }),
 };

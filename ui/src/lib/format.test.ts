@@ -1,6 +1,6 @@
 // Formatters and the filter → InboxQuery mapping.
 import { describe, expect, it } from 'vitest';
-import { formatCount, priorityBand, relativeAge, shortTime } from './format';
+import { formatCount, networkName, priorityBand, relativeAge, shortTime, sinceText, untilText } from './format';
 import { NO_FILTERS, pageOf, toQuery } from './inbox.svelte';
 
 describe('format', () => {
@@ -17,6 +17,20 @@ describe('format', () => {
     expect(relativeAge(now - 2 * 86400_000, now)).toBe('2d');
     expect(relativeAge(now - 30 * 86400_000, now)).toBe('4w');
     expect(relativeAge(now + 60_000, now)).toBe('now');
+  });
+
+  it('says when a source last polled and when it polls next', () => {
+    const now = 1_700_000_000_000;
+    expect(sinceText(null, now)).toBe('never');
+    expect(sinceText(now - 5_000, now)).toBe('just now');
+    expect(sinceText(now - 5 * 60_000, now)).toBe('5m ago');
+    expect(untilText(null, now)).toBe('not scheduled');
+    expect(untilText(now - 60_000, now)).toBe('due now');
+    expect(untilText(now + 15 * 60_000, now)).toBe('in 15m');
+    expect(untilText(now + 2 * 3600_000, now)).toBe('in 2h');
+    expect(networkName('rss')).toBe('Feed');
+    expect(networkName('bluesky')).toBe('Bluesky');
+    expect(networkName('gopher')).toBe('gopher');
   });
 
   it('bands priority scores', () => {

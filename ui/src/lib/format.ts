@@ -76,3 +76,30 @@ export function channelName(c: string): string {
 export function money(v: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(v);
 }
+
+const NETWORK_NAMES: Record<string, string> = {
+  rss: 'Feed',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  x: 'X',
+  reddit: 'Reddit',
+};
+
+/** The badge text for a source's network (`rss` feeds read "Feed"). */
+export function networkName(n: string): string {
+  return NETWORK_NAMES[n] ?? n;
+}
+
+/** "never", "just now", "5m ago" — when a past event (epoch ms, or null) happened. */
+export function sinceText(ms: number | null, now: number = Date.now()): string {
+  if (ms === null) return 'never';
+  const age = relativeAge(ms, now);
+  return age === 'now' ? 'just now' : `${age} ago`;
+}
+
+/** "not scheduled", "due now", "in 5m" — when a future event (epoch ms, or null) is due. */
+export function untilText(ms: number | null, now: number = Date.now()): string {
+  if (ms === null) return 'not scheduled';
+  if (ms - now < 60_000) return 'due now';
+  return `in ${relativeAge(now, ms)}`;
+}

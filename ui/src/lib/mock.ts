@@ -1,7 +1,10 @@
 // DEV ONLY: an in-memory stand-in for the Tauri backend so the UI can be run and screenshotted in a
-// plain browser (`npm run dev`, then open http://localhost:1420/?n=100000 or ?empty). Never loaded
+// plain browser (`npm run dev`, then open http://localhost:1420/?n=100000 or ?empty; ?nosources
+// starts with no connected sources, for the Sources page's empty state). Never loaded
 // in production builds or inside Tauri (see main.ts).
 import { mockIPC } from '@tauri-apps/api/mocks';
+import type { PollOutcome } from './api';
+import type { Account } from './bindings/Account';
 import type { CaseDetail } from './bindings/CaseDetail';
 import type { CaseEvent } from './bindings/CaseEvent';
 import type { CaseStatus } from './bindings/CaseStatus';
@@ -83,6 +86,44 @@ export function installMock(params: URLSearchParams) {
     cases.sort((a, b) => b.priority - a.priority || a.opened_at - b.opened_at || a.id - b.id);
   }
   if (!empty) build();
+
+  const MIN = 60_000;
+  let accounts: Account[] = params.has('nosources')
+    ? []
+    : [
+        { id: 1, network: 'rss', name: 'Trustpilot — Lumen Broadband', base_url: 'https://www.trustpilot.example/review/lumen.example/feed.rss', secret_ref: null, enabled: true, posts_fetched: 1284, last_poll_at: now - 4 * MIN, next_poll_at: now + 11 * MIN, last_error: null, last_error_at: null },
+        { id: 2, network: 'rss', name: 'Google News: "Lumen outage"', base_url: 'https://news.example/rss/search?q=lumen+outage&hl=en-GB', secret_ref: null, enabled: true, posts_fetched: 87, last_poll_at: now - 52 * MIN, next_poll_at: now + 8 * MIN, last_error: 'the feed server answered 503 Service Unavailable; will try again at the next poll', last_error_at: now - 22 * MIN },
+        { id: 3, network: 'rss', name: 'ispreview.example blog', base_url: 'https://ispreview.example/feed/', secret_ref: null, enabled: true, posts_fetched: 0, last_poll_at: null, next_poll_at: null, last_error: null, last_error_at: null },
+      ];
+  let accountId = accounts.length + 1;
+
+  function poll(id: number): PollOutcome {
+    const i = accounts.findIndex((x) => x.id === id);
+    if (i < 0) throw { code: 'not_found', message: `account ${id} not found` };
+    const at = Date.now();
+    // The second demo feed keeps failing, to show what a broken source looks like.
+    if (accounts[i].name.includes('outage')) {
+      const message = 'could not reach news.example: connection timed out after 20 s';
+      accounts[i] = { ...accounts[i], last_error: message, last_error_at: at, next_poll_at: at + 15 * MIN };
+      throw { code: 'unavailable', message };
+    }
+    const stored = Math.floor(rand() * 6);
+    accounts[i] = { ...accounts[i], posts_fetched: accounts[i].posts_fetched + stored, last_poll_at: at, next_poll_at: at + 15 * MIN, last_error: null, last_error_at: null };
+    return { fetched: stored + 20, stored, new_cases: Math.min(stored, 2), pages: 1 };
+  }
+
+  function connectFeed(url: string, name: string | null): Account {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw { code: 'invalid', message: `"${url}" is not a feed address: relative URL without a base` };
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw { code: 'invalid', message: 'a feed address starts with http:// or https://' };
+    const account: Account = { id: accountId++, network: 'rss', name: name ?? parsed.host + parsed.pathname, base_url: url, secret_ref: null, enabled: true, posts_fetched: 0, last_poll_at: null, next_poll_at: Date.now(), last_error: null, last_error_at: null };
+    accounts = [...accounts, account];
+    return { ...account };
+  }
 
   const info = (): WorkspaceInfo => ({
     empty,
@@ -168,6 +209,13 @@ export function installMock(params: URLSearchParams) {
         return change(a.caseId, a.expectedVersion, (c) => ({ ...c, status: a.status }), 'status_changed', `status set to ${a.status}`);
       case 'add_note':
         return change(a.caseId, null, (c) => c, 'note', 'added a note', a.body);
+      case 'accounts':
+        // A copy, as the real IPC would deliver: the page must see the changes of a poll.
+        return structuredClone(accounts);
+      case 'connect_feed':
+        return connectFeed(a.url, a.name);
+      case 'poll_account':
+        return poll(a.accountId);
       default:
         throw { code: 'invalid', message: `unknown command ${cmd}` };
     }

@@ -1,6 +1,7 @@
 // Test helpers: a scripted stand-in for the Tauri backend behind the mocked `invoke`, and builders
 // for workspace, cases and case details.
 import { vi } from 'vitest';
+import type { Account } from '../lib/bindings/Account';
 import type { CaseDetail } from '../lib/bindings/CaseDetail';
 import type { CaseSummary } from '../lib/bindings/CaseSummary';
 import type { InboxQuery } from '../lib/bindings/InboxQuery';
@@ -63,6 +64,24 @@ export function detail(c: CaseSummary, over: Partial<CaseDetail> = {}): CaseDeta
     author: { id: 7, channel: c.channel, handle: c.author, display_name: c.author_name, followers: 1234, post_count: 3 },
     customer: null,
     events: [{ id: 1, case_id: c.id, at: c.opened_at, actor: 'import', kind: 'created', summary: 'case opened', body: null }],
+    ...over,
+  };
+}
+
+/** A connected feed; ids start at 1. */
+export function account(id: number, over: Partial<Account> = {}): Account {
+  return {
+    id,
+    network: 'rss',
+    name: `Feed ${id}`,
+    base_url: `https://reviews.example/feed/${id}.xml`,
+    secret_ref: null,
+    enabled: true,
+    posts_fetched: 10 * id,
+    last_poll_at: NOW - 5 * 60_000,
+    next_poll_at: NOW + 10 * 60_000,
+    last_error: null,
+    last_error_at: null,
     ...over,
   };
 }

@@ -5,14 +5,20 @@ import { invoke } from '@tauri-apps/api/core';
 import Thread from './Thread.svelte';
 import CaseView from './CaseView.svelte';
 import InboxRow from './InboxRow.svelte';
+import ErrorBanner from './ErrorBanner.svelte';
+import Sources from './Sources.svelte';
+import { errors } from '../errors.svelte';
 import { InboxStore } from '../inbox.svelte';
-import { backend, detail, summary, workspace } from '../../test/fake';
+import { account, backend, detail, summary, workspace } from '../../test/fake';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 const EVIL = '<img src=x onerror=alert(1)><b>hi</b>';
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  errors.dismiss();
+});
 
 describe('hostile text', () => {
   it('shows a post with markup as literal text', () => {
@@ -56,5 +62,26 @@ describe('hostile text', () => {
     expect(screen.getByTestId('author-card').textContent).toContain(EVIL);
     expect(screen.getByTestId('timeline-event').textContent).toContain(EVIL);
     expect(screen.getByTestId('thread-post').textContent).toContain(EVIL);
+  });
+
+  it('shows a hostile account name, address, network and error on the Sources page as text', async () => {
+    backend(invoke, {
+      accounts: () => [account(1, { name: EVIL, base_url: `https://x.example/?q=${EVIL}`, network: EVIL, last_error: EVIL, last_error_at: Date.now() })],
+      poll_account: () => Promise.reject({ code: 'unavailable', message: EVIL }),
+    });
+    const banner = render(ErrorBanner);
+    const { container } = render(Sources);
+    await waitFor(() => expect(screen.getByTestId('account-error').textContent).toContain(EVIL));
+    const row = screen.getByTestId('account-row');
+    expect(row.textContent).toContain(EVIL);
+    expect(screen.getByTestId('account-address').textContent).toBe(`https://x.example/?q=${EVIL}`);
+    expect(screen.getByTestId('account-network').textContent).toBe(EVIL);
+    // A failed poll puts the hostile name and message in the banner, still as text.
+    screen.getByTestId('account-poll').click();
+    await waitFor(() => expect(screen.getByTestId('error-banner').textContent).toContain(`Polling ${EVIL} failed: ${EVIL}`));
+    for (const root of [container, banner.container]) {
+      expect(root.querySelector('img')).toBeNull();
+      expect(root.querySelector('b')).toBeNull();
+    }
   });
 });
