@@ -1,8 +1,10 @@
 //! The commands the front end calls (`invoke` in ui/src/lib/api.ts). Each one
 //! is a thin call into [`Desk`]; errors cross as `{code, message}`.
 
+use switchboard_core::account::Account;
 use switchboard_core::case::CaseStatus;
 use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
+use switchboard_engine::listen::PollOutcome;
 use switchboard_engine::{Desk, DeskError};
 use tauri::State;
 
@@ -76,4 +78,24 @@ pub async fn set_status(
 #[tauri::command]
 pub async fn add_note(ws: State<'_, Workspace>, case_id: i64, body: String) -> Reply<CaseDetail> {
     ws.desk()?.add_note(case_id, body).await
+}
+
+#[tauri::command]
+pub async fn accounts(ws: State<'_, Workspace>) -> Reply<Vec<Account>> {
+    ws.desk()?.accounts().await
+}
+
+#[tauri::command]
+pub async fn connect_feed(
+    ws: State<'_, Workspace>,
+    url: String,
+    name: Option<String>,
+    channel: Option<String>,
+) -> Reply<Account> {
+    ws.desk()?.connect_feed(&url, name.as_deref(), channel.as_deref()).await
+}
+
+#[tauri::command]
+pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<PollOutcome> {
+    ws.desk()?.poll(account_id).await
 }

@@ -35,6 +35,9 @@ fn main() {
             commands::move_case,
             commands::set_status,
             commands::add_note,
+            commands::accounts,
+            commands::connect_feed,
+            commands::poll_account,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -140,6 +140,33 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             println!("connected #{}: {} {} ({})", a.id, a.network, a.name, a.base_url);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Connect { what: ConnectWhat::Mastodon { url, handle } } => {
+            // Never from the command line: other users see it in the process list.
+            let token = match std::env::var("SWITCHBOARD_TOKEN") {
+                Ok(t) if !t.trim().is_empty() => t,
+                _ => {
+                    if std::io::stdin().is_terminal() {
+                        eprintln!("paste the access token, then Enter:");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).context("cannot read the token")?;
+                    line
+                }
+            };
+            let token = token.trim();
+            if token.is_empty() {
+                bail!("no access token given (standard input or SWITCHBOARD_TOKEN)");
+            }
+            let a = desk.connect_mastodon(&url, &handle, switchboard_vault::Secret::new(token)).await?;
+            println!("connected #{}: mastodon {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reply { case, text, direct } => {
+            let item = desk.queue_reply(case, &text, direct).await?;
+            println!("reply #{} stored for case #{case}", item.id);
+            send_all(&desk).await
+        }
+        Command::Send => send_all(&desk).await,
         Command::Accounts => {
             for a in desk.accounts().await? {
                 let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());
@@ -173,4 +200,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
     }
+}
+
+/// Sends what waits in the outbox; exit 1 if anything failed.
+async fn send_all(desk: &Desk) -> Result<ExitCode> {
+    let mut failed = false;
+    for sent in desk.send_pending_replies().await? {
+        match sent {
+            Ok(item) => println!(
+                "reply #{} sent as {}{}",
+                item.id,
+                item.external_id.unwrap_or_default(),
+                item.url.map(|u| format!(" ({u})")).unwrap_or_default()
+            ),
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", e.message);
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -10,6 +10,9 @@
 //! switchboard [--db URL] connect feed URL [--name NAME] [--channel NAME]
 //! switchboard [--db URL] accounts
 //! switchboard [--db URL] poll [--account ID]
+//! switchboard [--db URL] connect mastodon URL --handle NAME   (token on stdin or in SWITCHBOARD_TOKEN)
+//! switchboard [--db URL] reply CASE TEXT [--direct]
+//! switchboard [--db URL] send
 //! ```
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
@@ -86,6 +89,17 @@ enum Command {
         #[arg(long)]
         account: Option<i64>,
     },
+    /// Answer a case in-media: the reply is stored, then sent through the
+    /// account the customer wrote to, in the same thread.
+    Reply {
+        case: i64,
+        text: String,
+        /// Send it as a direct (private) message.
+        #[arg(long)]
+        direct: bool,
+    },
+    /// Send the replies waiting in the outbox (and finish any a crash interrupted).
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -99,6 +113,15 @@ enum ConnectWhat {
         /// The channel its posts belong to, e.g. reviews or news (default: rss).
         #[arg(long)]
         channel: Option<String>,
+    },
+    /// A Mastodon account, with an access token read from standard input
+    /// (or SWITCHBOARD_TOKEN); it is kept in the OS keychain.
+    Mastodon {
+        /// The instance, e.g. https://mastodon.social
+        url: String,
+        /// The organisation's handle there.
+        #[arg(long)]
+        handle: String,
     },
 }
 

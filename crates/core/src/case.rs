@@ -54,6 +54,12 @@ pub enum EventKind {
     StatusChanged,
     Note,
     ReplyRecorded,
+    /// A reply was written and waits in the outbox.
+    ReplyQueued,
+    /// The network accepted the reply; the event links to it.
+    ReplySent,
+    /// Sending failed; the event says why (it may be retried).
+    ReplyFailed,
 }
 
 impl EventKind {
@@ -66,11 +72,14 @@ impl EventKind {
             EventKind::StatusChanged => "status_changed",
             EventKind::Note => "note",
             EventKind::ReplyRecorded => "reply_recorded",
+            EventKind::ReplyQueued => "reply_queued",
+            EventKind::ReplySent => "reply_sent",
+            EventKind::ReplyFailed => "reply_failed",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         use EventKind::*;
-        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded]
+        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed]
             .into_iter()
             .find(|k| k.as_str() == s)
     }

@@ -1,10 +1,13 @@
-//! Connected accounts as the desk sees them: connecting one, building its
-//! connector from the workspace's settings, and polling every account once.
-//! RSS/Atom feeds for now; the networks with credentials follow (issue 3).
+//! Connected accounts as the desk sees them: connecting one (its secret goes
+//! to the OS keychain, the workspace keeps only where it is), building its
+//! connector from the workspace's settings and the keychain, polling it, and
+//! sending the replies waiting in the outbox.
 
 use serde_json::{json, Value};
-use switchboard_connectors::{Connector, FeedConfig, FeedConnector, Http, HttpConfig};
+use switchboard_connectors::{Connector, FeedConfig, FeedConnector, Health, Http, HttpConfig, MastodonConfig, MastodonConnector};
 use switchboard_core::account::Account;
+use switchboard_core::outbox::OutboxItem;
+use switchboard_vault::{Secret, SecretRef, Vault};
 
 use crate::error::DeskError;
 use crate::listen::{poll_account, PollOutcome};
@@ -13,10 +16,18 @@ use crate::Desk;
 /// How often a feed is polled when nothing says otherwise.
 pub const FEED_EVERY_MS: i64 = 5 * 60_000;
 
-/// Builds the connector of an account from its stored settings.
-pub fn connector_for(account: &Account, config: &Value) -> Result<Box<dyn Connector>, DeskError> {
+/// Builds the connector of an account from its stored settings and, for a
+/// network with credentials, its secret from the keychain.
+pub fn connector_for(account: &Account, config: &Value, vault: &Vault) -> Result<Box<dyn Connector>, DeskError> {
     let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
     match account.network.as_str() {
+        "mastodon" => {
+            let token = secret_of(account, vault)?;
+            let mut c = MastodonConfig::new(account.base_url.clone(), switchboard_connectors::Secret::new(token.expose()));
+            c.account = Some(account.name.clone());
+            let c = MastodonConnector::new(c, http).map_err(|e| DeskError::invalid(format!("mastodon {}: {e}", account.name)))?;
+            Ok(Box::new(c))
+        }
         "rss" => {
             let mut feed = FeedConfig::new(account.base_url.clone());
             if let Some(ch) = config.get("channel").and_then(Value::as_str) {
@@ -28,6 +39,18 @@ pub fn connector_for(account: &Account, config: &Value) -> Result<Box<dyn Connec
         }
         other => Err(DeskError::invalid(format!("no connector for the network {other:?} yet"))),
     }
+}
+
+fn secret_of(account: &Account, vault: &Vault) -> Result<Secret, DeskError> {
+    let reference = account
+        .secret_ref
+        .as_deref()
+        .ok_or_else(|| DeskError::invalid(format!("{} {} has no credentials: connect it again", account.network, account.name)))?;
+    let reference = SecretRef::parse(reference).map_err(|e| DeskError::invalid(e.to_string()))?;
+    vault
+        .get(&reference)
+        .map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?
+        .ok_or_else(|| DeskError::invalid(format!("the keychain holds no credentials for {} {}: connect it again", account.network, account.name)))
 }
 
 impl Desk {
@@ -44,8 +67,28 @@ impl Desk {
             config["channel"] = json!(ch);
         }
         let account = self.store().upsert_account("rss", &name, url, &config, None).await?;
-        connector_for(&account, &config)?; // refuse now what could never poll
+        connector_for(&account, &config, self.vault())?; // refuse now what could never poll
         Ok(account)
+    }
+
+    /// Connects a Mastodon account with an access token: the token is checked
+    /// with the instance, then kept in the OS keychain (never the workspace).
+    pub async fn connect_mastodon(&self, base_url: &str, handle: &str, token: Secret) -> Result<Account, DeskError> {
+        let parsed = url::Url::parse(base_url).map_err(|e| DeskError::invalid(format!("{base_url:?} is not an instance address: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(DeskError::invalid("an instance address starts with https://"));
+        }
+        let handle = handle.trim().trim_start_matches('@');
+        let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
+        let probe = MastodonConnector::new(MastodonConfig::new(base_url, switchboard_connectors::Secret::new(token.expose())), http)
+            .map_err(|e| DeskError::invalid(e.to_string()))?;
+        if let Health::Failing(e) = probe.health().await {
+            return Err(DeskError { code: e.code(), message: format!("{} did not accept the token: {e}", parsed.host_str().unwrap_or(base_url)) });
+        }
+        let reference = SecretRef::new(&format!("mastodon:{handle}@{}", parsed.host_str().unwrap_or("")), "access-token")
+            .map_err(|e| DeskError::invalid(e.to_string()))?;
+        self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
+        Ok(self.store().upsert_account("mastodon", handle, base_url, &json!({}), Some(reference.as_str())).await?)
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, DeskError> {
@@ -56,7 +99,25 @@ impl Desk {
     pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
         let account = self.store().account(account_id).await?;
         let (config, _) = self.store().account_state(account_id).await?;
-        let connector = connector_for(&account, &config)?;
+        let connector = connector_for(&account, &config, self.vault())?;
         poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
+    }
+
+    /// Sends the replies waiting in the outbox (and finishes any a crash
+    /// interrupted), each through its account's connector; returns them as
+    /// they ended. One failing reply does not stop the others.
+    pub async fn send_pending_replies(&self) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
+        let mut out = Vec::new();
+        for item in self.store().pending_replies().await? {
+            let sent = async {
+                let account = self.store().account(item.account_id).await?;
+                let (config, _) = self.store().account_state(item.account_id).await?;
+                let connector = connector_for(&account, &config, self.vault())?;
+                crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
+            }
+            .await;
+            out.push(sent);
+        }
+        Ok(out)
     }
 }

@@ -16,6 +16,7 @@ const ME_SETTING: &str = "desk.member";
 pub struct Desk {
     store: Store,
     me: Member,
+    vault: switchboard_vault::Vault,
 }
 
 impl Desk {
@@ -28,7 +29,17 @@ impl Desk {
 
     pub async fn with_store(store: Store) -> Result<Desk, DeskError> {
         let me = desk_member(&store).await?;
-        Ok(Desk { store, me })
+        Ok(Desk { store, me, vault: switchboard_vault::Vault::default() })
+    }
+
+    /// The same desk keeping secrets under another keychain service (tests).
+    pub fn with_vault(mut self, vault: switchboard_vault::Vault) -> Self {
+        self.vault = vault;
+        self
+    }
+
+    pub fn vault(&self) -> &switchboard_vault::Vault {
+        &self.vault
     }
 
     pub fn store(&self) -> &Store {

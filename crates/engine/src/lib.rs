@@ -13,6 +13,7 @@ pub mod desk;
 pub mod error;
 pub mod listen;
 pub mod location;
+pub mod replies;
 
 pub use desk::Desk;
 pub use error::DeskError;

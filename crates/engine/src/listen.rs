@@ -15,7 +15,7 @@ use crate::error::DeskError;
 const MAX_PAGES: usize = 20;
 
 /// What one poll did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PollOutcome {
     pub fetched: usize,
     pub stored: usize,

@@ -8,6 +8,8 @@ use switchboard_store::testing::stores;
 
 // Polling a connected account: the cursor contract.
 mod listen;
+// Replies through the outbox.
+mod replies;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {

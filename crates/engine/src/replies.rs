@@ -1,0 +1,101 @@
+//! Replies in-media: an agent writes on a case, the reply is stored in the
+//! outbox, then sent through the connector of the case's network as a reply
+//! in the same thread (or a direct message). A reply the network accepted
+//! joins the case's thread as the organisation's post, with a link on the
+//! timeline. A crash after the network accepted it and before that was
+//! recorded leaves the item `sending`; sending it again carries the same
+//! idempotency key, which the network uses to refuse a second copy.
+
+use switchboard_connectors::{Connector, ReplyRequest};
+use switchboard_core::account::Account;
+use switchboard_core::outbox::{OutboxItem, OutboxState};
+use switchboard_core::post::{Direction, NewPost};
+use switchboard_core::time::now_ms;
+use switchboard_store::ingest::{IngestPost, Ingestor};
+use switchboard_store::outbox::ReplyTarget;
+use switchboard_store::Store;
+
+use crate::error::DeskError;
+use crate::Desk;
+
+impl Desk {
+    /// Stores a reply to the case's latest customer post, to go out through
+    /// the account the customer addressed (or the one account on that network).
+    pub async fn queue_reply(&self, case_id: i64, body: &str, direct: bool) -> Result<OutboxItem, DeskError> {
+        let detail = self.store().case_detail(case_id).await?;
+        let last_inbound = detail
+            .posts
+            .iter()
+            .filter(|p| p.direction == Direction::Inbound)
+            .max_by_key(|p| p.created_at)
+            .ok_or_else(|| DeskError::invalid(format!("case #{case_id} has no customer post to answer")))?;
+        let account = replying_account(self.store(), &detail.case.channel, detail.case.account.as_deref()).await?;
+        let conversation = self.store().conversation_of(&detail.case.channel, &last_inbound.external_id).await?;
+        let target = ReplyTarget {
+            case_id,
+            account_id: account.id,
+            in_reply_to: &last_inbound.external_id,
+            conversation: conversation.as_deref(),
+            direct,
+        };
+        Ok(self.store().queue_reply(&target, body, &self.me().handle).await?)
+    }
+}
+
+/// The connected account that answers on `channel`: the one the customer
+/// addressed, else the only one on that network.
+async fn replying_account(store: &Store, channel: &str, addressed: Option<&str>) -> Result<Account, DeskError> {
+    let on_network: Vec<Account> = store.accounts().await?.into_iter().filter(|a| a.enabled && a.network == channel).collect();
+    if let Some(a) = addressed.and_then(|name| on_network.iter().find(|a| a.name.eq_ignore_ascii_case(name))) {
+        return Ok(a.clone());
+    }
+    match on_network.len() {
+        1 => Ok(on_network.into_iter().next().expect("one account")),
+        0 => Err(DeskError::invalid(format!("no connected {channel} account can answer this case: connect one first"))),
+        _ => Err(DeskError::invalid(format!(
+            "several {channel} accounts are connected and the case does not say which one the customer wrote to"
+        ))),
+    }
+}
+
+/// Sends one outbox item through `connector` (the account's). Sending an
+/// item that is already sent does nothing and returns it.
+pub async fn send_outbox_item(store: &Store, id: i64, connector: &dyn Connector, actor: &str) -> Result<OutboxItem, DeskError> {
+    let item = store.outbox_item(id).await?;
+    if item.state == OutboxState::Sent || !store.claim_reply(id).await? {
+        return Ok(store.outbox_item(id).await?);
+    }
+    let request = ReplyRequest {
+        in_reply_to: item.in_reply_to.clone(),
+        conversation: item.conversation.clone(),
+        text: item.body.clone(),
+        direct: item.direct,
+        idempotency_key: item.idempotency_key.clone(),
+    };
+    match connector.send_reply(request).await {
+        Ok(sent) => {
+            let account = store.account(item.account_id).await?;
+            let post = NewPost {
+                channel: connector.channel().to_string(),
+                external_id: sent.external_id.clone(),
+                author: account.name.clone(),
+                author_name: None,
+                author_followers: None,
+                direction: Direction::Outbound,
+                text: item.body.clone(),
+                created_at: now_ms(),
+                reply_to: Some(item.in_reply_to.clone()),
+                account: Some(account.name.clone()),
+                labels: Vec::new(),
+            };
+            Ingestor::new(store, actor, "the outbox")
+                .write(&[IngestPost { post, conversation: item.conversation.clone() }])
+                .await?;
+            Ok(store.mark_reply_sent(id, &sent.external_id, sent.url.as_deref(), actor).await?)
+        }
+        Err(e) => {
+            store.mark_reply_failed(id, &e.to_string(), actor).await?;
+            Err(DeskError { code: e.code(), message: format!("the reply was not sent: {e}") })
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The outbox: replies stored before they are sent. A reply is queued (with
+//! its case event) in one transaction; a sender claims it (`sending`, one
+//! attempt more), hands it to the network with its idempotency key, and
+//! records the answer: `sent` with the network's id, the reply stored as the
+//! organisation's post on the case; or `failed` with the reason. An item a
+//! crash left in `sending` is sent again with the same key, so a network that
+//! honours idempotency keys never shows it twice.
+
+use rand::Rng;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use switchboard_core::case::EventKind;
+use switchboard_core::outbox::{OutboxItem, OutboxState};
+use switchboard_core::time::now_ms;
+
+use crate::{Result, Store, StoreError};
+
+/// The longest reply accepted, in characters (networks have lower limits of
+/// their own, which their connectors check).
+pub const MAX_REPLY_CHARS: usize = 10_000;
+
+const COLUMNS: &str = "id, case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, attempts,
+    external_id, url, last_error, created_by, created_at, sent_at";
+
+fn item_from_row(r: &AnyRow) -> OutboxItem {
+    let state: String = r.get(8);
+    OutboxItem {
+        id: r.get(0),
+        case_id: r.get(1),
+        account_id: r.get(2),
+        in_reply_to: r.get(3),
+        conversation: r.get(4),
+        direct: r.get::<i64, _>(5) != 0,
+        body: r.get(6),
+        idempotency_key: r.get(7),
+        state: OutboxState::parse(&state).unwrap_or(OutboxState::Failed),
+        attempts: r.get(9),
+        external_id: r.get(10),
+        url: r.get(11),
+        last_error: r.get(12),
+        created_by: r.get(13),
+        created_at: r.get(14),
+        sent_at: r.get(15),
+    }
+}
+
+/// What a reply answers: the post, its conversation, and through which account.
+pub struct ReplyTarget<'a> {
+    pub case_id: i64,
+    pub account_id: i64,
+    pub in_reply_to: &'a str,
+    pub conversation: Option<&'a str>,
+    pub direct: bool,
+}
+
+impl Store {
+    /// Stores a reply to send, with its case event, as one change to the case.
+    pub async fn queue_reply(&self, target: &ReplyTarget<'_>, body: &str, actor: &str) -> Result<OutboxItem> {
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(StoreError::Invalid("a reply cannot be empty".into()));
+        }
+        if body.chars().count() > MAX_REPLY_CHARS {
+            return Err(StoreError::Invalid(format!("a reply is limited to {MAX_REPLY_CHARS} characters")));
+        }
+        let now = now_ms();
+        let key = format!("sb-{}-{:016x}", target.case_id, rand::rng().random::<u64>());
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO outbox (case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9)",
+        )
+        .bind(target.case_id)
+        .bind(target.account_id)
+        .bind(target.in_reply_to)
+        .bind(target.conversation)
+        .bind(i64::from(target.direct))
+        .bind(body)
+        .bind(&key)
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let what = if target.direct { "wrote a direct message" } else { "wrote a reply" };
+        record(&mut tx, target.case_id, EventKind::ReplyQueued, what, Some(body), actor, now).await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE idempotency_key = $1"))
+            .bind(&key)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(item_from_row(&row))
+    }
+
+    pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no reply #{id} in the outbox")))?;
+        Ok(item_from_row(&row))
+    }
+
+    /// Replies still to send, oldest first: queued ones, and ones a crash
+    /// left in `sending`.
+    pub async fn pending_replies(&self) -> Result<Vec<OutboxItem>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'sending') ORDER BY id"))
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(item_from_row).collect())
+    }
+
+    pub async fn case_replies(&self, case_id: i64) -> Result<Vec<OutboxItem>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE case_id = $1 ORDER BY id"))
+            .bind(case_id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(item_from_row).collect())
+    }
+
+    /// Claims an item for sending: one attempt more, committed before the
+    /// network is called. `false` if it is sent already.
+    pub async fn claim_reply(&self, id: i64) -> Result<bool> {
+        let done = sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state <> 'sent'")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the network's answer: the item is sent, and the reply joins
+    /// the case's thread as the organisation's post (done by the caller
+    /// through the ingestor, before this).
+    pub async fn mark_reply_sent(&self, id: i64, external_id: &str, url: Option<&str>, actor: &str) -> Result<OutboxItem> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE outbox SET state = 'sent', external_id = $1, url = $2, sent_at = $3, last_error = NULL WHERE id = $4 AND state <> 'sent'")
+            .bind(external_id)
+            .bind(url)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let item = self.outbox_item_in(&mut tx, id).await?;
+        if done.rows_affected() == 1 {
+            let summary = match url {
+                Some(u) => format!("reply sent: {u}"),
+                None => format!("reply sent (id {external_id})"),
+            };
+            record(&mut tx, item.case_id, EventKind::ReplySent, &summary, None, actor, now).await?;
+        }
+        tx.commit().await?;
+        Ok(item)
+    }
+
+    /// Records a failed attempt in plain words; the item can be tried again.
+    pub async fn mark_reply_failed(&self, id: i64, error: &str, actor: &str) -> Result<OutboxItem> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2 AND state <> 'sent'")
+            .bind(error)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let item = self.outbox_item_in(&mut tx, id).await?;
+        record(&mut tx, item.case_id, EventKind::ReplyFailed, &format!("sending failed: {error}"), None, actor, now).await?;
+        tx.commit().await?;
+        Ok(item)
+    }
+
+    async fn outbox_item_in(&self, tx: &mut Transaction<'_, Any>, id: i64) -> Result<OutboxItem> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no reply #{id} in the outbox")))?;
+        Ok(item_from_row(&row))
+    }
+}
+
+/// A case event, and the case's version grows: a reply is a change to it.
+async fn record(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    kind: EventKind,
+    summary: &str,
+    body: Option<&str>,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    let done = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::NotFound(format!("no case #{case_id}")));
+    }
+    sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_id)
+        .bind(now)
+        .bind(actor)
+        .bind(kind.as_str())
+        .bind(summary)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
