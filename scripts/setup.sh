@@ -150,3 +150,25 @@ if [ "$MODE" = all ]; then
         cargo install tauri-driver --version '^2' --locked --root "$SB_ROOT/.tools" --quiet
     fi
 fi
+
+# ---- mastodon-mock (a local Mastodon API server for the connector tests) ----
+# crates/connectors/tests/live_mastodon.rs starts it on 127.0.0.1.
+MASTODON_MOCK_VERSION=0.6.1
+MASTODON_VENV="$SB_ROOT/.tools/mastodon-venv"
+if [ "$MODE" = all ]; then
+    if [ -x "$MASTODON_VENV/bin/mastodon_mock" ] &&
+        compgen -G "$MASTODON_VENV/lib/python3*/site-packages/mastodon_mock-$MASTODON_MOCK_VERSION.dist-info" >/dev/null; then
+        echo "mastodon-mock: $MASTODON_MOCK_VERSION"
+    else
+        command -v python3 >/dev/null 2>&1 || apt_install python3
+        # Debian's python3 has no venv/ensurepip without python3-venv.
+        if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+            apt_install python3-venv
+        fi
+        echo "pip install mastodon-mock==$MASTODON_MOCK_VERSION into .tools/mastodon-venv"
+        python3 -m venv "$MASTODON_VENV"
+        "$MASTODON_VENV/bin/pip" install --quiet --disable-pip-version-check --no-input \
+            "mastodon-mock==$MASTODON_MOCK_VERSION"
+        [ -x "$MASTODON_VENV/bin/mastodon_mock" ] || sb_die "mastodon_mock was not installed in $MASTODON_VENV"
+    fi
+fi

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 
 // Connecting and polling a feed over loopback HTTP.
 mod feeds;
+// A Mastodon account end to end, and its token nowhere but the keychain.
+mod secrets;
 
 pub(crate) fn cmd(db: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("switchboard").unwrap();
