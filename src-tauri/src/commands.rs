@@ -3,6 +3,7 @@
 
 use switchboard_core::account::Account;
 use switchboard_core::case::CaseStatus;
+use switchboard_core::outbox::OutboxItem;
 use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
 use switchboard_engine::listen::PollOutcome;
 use switchboard_engine::{Desk, DeskError};
@@ -98,4 +99,41 @@ pub async fn connect_feed(
 #[tauri::command]
 pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<PollOutcome> {
     ws.desk()?.poll(account_id).await
+}
+
+/// Writes a reply on the case and sends what waits in the outbox. The reply
+/// is stored first: if sending fails it stays in the outbox with the reason
+/// (see `case_replies`), and the error says why.
+#[tauri::command]
+pub async fn reply(ws: State<'_, Workspace>, case_id: i64, body: String, direct: bool) -> Reply<CaseDetail> {
+    let desk = ws.desk()?;
+    desk.queue_reply(case_id, &body, direct).await?;
+    for sent in desk.send_pending_replies().await? {
+        sent?;
+    }
+    desk.case_detail(case_id).await
+}
+
+/// Sends again what waits in the outbox (failed or interrupted replies).
+#[tauri::command]
+pub async fn send_replies(ws: State<'_, Workspace>) -> Reply<Vec<OutboxItem>> {
+    let desk = ws.desk()?;
+    let mut out = Vec::new();
+    let mut first_error = None;
+    for sent in desk.send_pending_replies().await? {
+        match sent {
+            Ok(item) => out.push(item),
+            Err(e) => first_error = first_error.or(Some(e)),
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// The case's replies with their state (queued, sending, sent, failed).
+#[tauri::command]
+pub async fn case_replies(ws: State<'_, Workspace>, case_id: i64) -> Reply<Vec<OutboxItem>> {
+    Ok(ws.desk()?.store().case_replies(case_id).await.map_err(DeskError::from)?)
 }

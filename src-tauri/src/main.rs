@@ -38,6 +38,9 @@ fn main() {
             commands::accounts,
             commands::connect_feed,
             commands::poll_account,
+            commands::reply,
+            commands::send_replies,
+            commands::case_replies,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

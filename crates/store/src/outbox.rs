@@ -100,10 +100,10 @@ impl Store {
         Ok(item_from_row(&row))
     }
 
-    /// Replies still to send, oldest first: queued ones, and ones a crash
-    /// left in `sending`.
+    /// Replies still to send, oldest first: queued ones, failed ones (to try
+    /// again), and ones a crash left in `sending`.
     pub async fn pending_replies(&self) -> Result<Vec<OutboxItem>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'sending') ORDER BY id"))
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'sending', 'failed') ORDER BY id"))
             .fetch_all(self.pool())
             .await?;
         Ok(rows.iter().map(item_from_row).collect())
