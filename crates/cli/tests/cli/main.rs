@@ -10,6 +10,8 @@ use assert_cmd::Command;
 mod feeds;
 // A Mastodon account end to end, and its token nowhere but the keychain.
 mod secrets;
+// Killed mid-poll and mid-send: nothing lost, nothing twice.
+mod kills;
 
 pub(crate) fn cmd(db: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("switchboard").unwrap();
