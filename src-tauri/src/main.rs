@@ -7,8 +7,14 @@
 
 mod commands;
 
+use std::time::Duration;
+
 use commands::Workspace;
 use switchboard_engine::Desk;
+use tauri::Emitter;
+
+/// How often the app looks for accounts due a poll and replies to send.
+const ROUND: Duration = Duration::from_secs(15);
 
 fn main() {
     // Open the workspace before the window so the first command finds it
@@ -24,7 +30,28 @@ fn main() {
     if let Err(e) = &desk {
         eprintln!("switchboard: could not open the workspace: {}", e.message);
     }
+    let worker = desk.as_ref().ok().cloned();
     let result = tauri::Builder::default()
+        .setup(move |app| {
+            // Listening while the app runs: poll what is due, send what waits,
+            // and tell the window when new posts arrived.
+            if let Some(desk) = worker {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    loop {
+                        tokio::time::sleep(ROUND).await;
+                        match desk.run_due(switchboard_core::time::now_ms()).await {
+                            Ok(0) => {}
+                            Ok(n) => {
+                                let _ = handle.emit("workspace-changed", n);
+                            }
+                            Err(e) => eprintln!("switchboard: background round failed: {}", e.message),
+                        }
+                    }
+                });
+            }
+            Ok(())
+        })
         .manage(Workspace(desk))
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,

@@ -103,12 +103,41 @@ impl Desk {
         poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
     }
 
+    /// Does what is due: polls every enabled account whose next poll has
+    /// come (or that was never polled), then sends what waits in the outbox.
+    /// Failures are recorded on their account or reply; the count of new
+    /// posts stored is returned (the app refreshes when it is not zero).
+    pub async fn run_due(&self, now: i64) -> Result<usize, DeskError> {
+        let mut stored = 0;
+        for account in self.store().accounts().await? {
+            if !account.enabled || account.next_poll_at.is_some_and(|t| t > now) {
+                continue;
+            }
+            if let Ok(outcome) = self.poll(account.id).await {
+                stored += outcome.stored;
+            }
+        }
+        // Failed replies wait for a person to retry them: a refused token
+        // would otherwise fail (and fill the timeline) every round.
+        for sent in self.send_replies(false).await? {
+            if sent.is_ok() {
+                stored += 1;
+            }
+        }
+        Ok(stored)
+    }
+
     /// Sends the replies waiting in the outbox (and finishes any a crash
     /// interrupted), each through its account's connector; returns them as
     /// they ended. One failing reply does not stop the others.
     pub async fn send_pending_replies(&self) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
+        self.send_replies(true).await
+    }
+
+    async fn send_replies(&self, retry_failed: bool) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
         let mut out = Vec::new();
-        for item in self.store().pending_replies().await? {
+        let pending = self.store().pending_replies().await?;
+        for item in pending.into_iter().filter(|i| retry_failed || i.state != switchboard_core::outbox::OutboxState::Failed) {
             let sent = async {
                 let account = self.store().account(item.account_id).await?;
                 let (config, _) = self.store().account_state(item.account_id).await?;

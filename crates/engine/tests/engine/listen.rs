@@ -103,3 +103,28 @@ async fn pages_are_stored_then_the_cursor_moves_and_errors_keep_it() {
         assert_eq!((a.posts_fetched, a.last_error), (4, None), "{}: a good poll clears the error", db.url);
     }
 }
+
+#[tokio::test]
+async fn due_accounts_are_polled_on_their_schedule() {
+    use switchboard_engine::Desk;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let feed = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Reviews</title><link>http://r.example/</link><description>d</description>
+        <item><guid>a1</guid><title>Lumen slow again</title><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>
+        <item><guid>a2</guid><title>Lumen fixed it</title><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"#;
+    Mock::given(method("GET")).and(path("/f.xml")).respond_with(ResponseTemplate::new(200).set_body_string(feed)).mount(&server).await;
+    for db in stores().await {
+        let desk = Desk::with_store(db.store.clone()).await.unwrap();
+        let before = server.received_requests().await.unwrap().len();
+        desk.connect_feed(&format!("{}/f.xml", server.uri()), Some("Reviews"), Some("reviews")).await.unwrap();
+        let now = switchboard_core::time::now_ms();
+        assert_eq!(desk.run_due(now).await.unwrap(), 2, "{}: never polled, so due", db.url);
+        assert_eq!(desk.run_due(now + 1_000).await.unwrap(), 0, "{}", db.url);
+        assert_eq!(server.received_requests().await.unwrap().len(), before + 1, "{}: not due yet: not fetched", db.url);
+        desk.run_due(now + 10 * 60_000).await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap().len(), before + 2, "{}: due again after its interval", db.url);
+        assert_eq!(db.store.post_count().await.unwrap(), 2, "{}", db.url);
+    }
+}
