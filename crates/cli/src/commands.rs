@@ -13,7 +13,7 @@ use switchboard_store::StoreError;
 use switchboard_import::export::{self, Format};
 use switchboard_import::{import_file, ImportOptions, Layout, Preset};
 
-use crate::{Cli, Command, ConnectWhat, ExportWhat};
+use crate::{Cli, Command, ConnectWhat, ExportWhat, ListenWhat};
 
 /// Exit code of an import that finished but rejected some rows.
 const REJECTED_ROWS: u8 = 3;
@@ -167,6 +167,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             send_all(&desk).await
         }
         Command::Send => send_all(&desk).await,
+        Command::Listen { what: ListenWhat::Add { name, query, department } } => {
+            let q = desk.add_listening_query(&name, &query, department.as_deref()).await?;
+            println!("listening query #{} {:?}: {}", q.id, q.name, q.query);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Listen { what: ListenWhat::List } => {
+            let departments = desk.store().departments().await?;
+            for q in desk.store().listening_queries().await? {
+                let dept = q.department_id.and_then(|d| departments.iter().find(|x| x.id == d)).map(|d| d.slug.as_str()).unwrap_or("-");
+                println!("#{:<4} {:<20} → {:<18} {:>6} matches  {}", q.id, q.name, dept, q.matches, q.query);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Accounts => {
             for a in desk.accounts().await? {
                 let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());

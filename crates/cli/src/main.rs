@@ -13,6 +13,7 @@
 //! switchboard [--db URL] connect mastodon URL --handle NAME   (token on stdin or in SWITCHBOARD_TOKEN)
 //! switchboard [--db URL] reply CASE TEXT [--direct]
 //! switchboard [--db URL] send
+//! switchboard [--db URL] listen add NAME QUERY [--department SLUG] | listen list
 //! ```
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
@@ -100,6 +101,25 @@ enum Command {
     },
     /// Send the replies waiting in the outbox (and finish any a crash interrupted).
     Send,
+    /// Listening queries: boolean searches checked on every incoming post.
+    Listen {
+        #[command(subcommand)]
+        what: ListenWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListenWhat {
+    /// Add (or replace) a query, e.g. `listen add Outages '(outage OR "no signal") -resolved' --department pr`.
+    Add {
+        name: String,
+        query: String,
+        /// Route matching cases that have no department yet to this one.
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// The queries, with how many posts each matched.
+    List,
 }
 
 #[derive(Subcommand)]

@@ -14,6 +14,7 @@ pub mod error;
 pub mod listen;
 pub mod location;
 pub mod replies;
+pub mod routing;
 
 pub use desk::Desk;
 pub use error::DeskError;

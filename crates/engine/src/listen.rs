@@ -21,6 +21,8 @@ pub struct PollOutcome {
     pub stored: usize,
     pub new_cases: usize,
     pub pages: usize,
+    /// Cases a listening query routed to its department.
+    pub routed: usize,
 }
 
 /// Polls `account_id` through `connector` until it has nothing more (or
@@ -51,6 +53,8 @@ pub async fn poll_account(store: &Store, account_id: i64, connector: &dyn Connec
             .collect();
         outcome.fetched += batch.len();
         let written = ingestor.write(&batch).await?;
+        let posts: Vec<_> = batch.into_iter().map(|p| p.post).collect();
+        outcome.routed += crate::routing::route_posts(store, &posts).await?;
         outcome.stored += written.inserted;
         outcome.new_cases += written.new_cases;
         outcome.pages += 1;

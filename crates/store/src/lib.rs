@@ -18,6 +18,7 @@ pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod inbox;
+pub mod listening;
 pub mod outbox;
 mod sql;
 #[cfg(feature = "testing")]

@@ -128,3 +128,39 @@ async fn due_accounts_are_polled_on_their_schedule() {
         assert_eq!(db.store.post_count().await.unwrap(), 2, "{}", db.url);
     }
 }
+
+#[tokio::test]
+async fn listening_queries_route_matching_posts_and_refuse_malformed_ones() {
+    use switchboard_engine::Desk;
+    for db in stores().await {
+        let s = &db.store;
+        let desk = Desk::with_store(s.clone()).await.unwrap();
+        let err = desk.add_listening_query("broken", "outage AND (lumen OR", Some("pr")).await.unwrap_err();
+        assert!(err.message.contains("column"), "{}: {}", db.url, err.message);
+        let q = desk.add_listening_query("Outages", r#"(outage OR "no signal") -resolved"#, Some("pr")).await.unwrap();
+        assert_eq!(q.query, r#"(outage OR "no signal") AND NOT resolved"#, "{}: stored in canonical form", db.url);
+
+        let acct = s.upsert_account("mastodon", "lumen", "http://127.0.0.1:9", &json!({}), None).await.unwrap();
+        let mut a = post("10", None, 0);
+        a.post.text = "Total OUTAGE in Leeds since 7am".into();
+        let mut b = post("11", None, 1);
+        b.post.text = "outage resolved, thanks".into();
+        let mut c = post("12", None, 2);
+        c.post.text = "billing question".into();
+        let net = Scripted::new(vec![page(vec![a, b, c], "c1", false)]);
+        let out = poll_account(s, acct.id, &net, 60_000).await.unwrap();
+        assert_eq!(out.routed, 1, "{}", db.url);
+        let pr = s.department_by_slug("pr").await.unwrap().id;
+        let dept = |id: &str| {
+            let s = s.clone();
+            let id = id.to_string();
+            async move { s.case_summary(s.case_of_post("mastodon", &id).await.unwrap()).await.unwrap().department_id }
+        };
+        assert_eq!(dept("10").await, Some(pr), "{}", db.url);
+        assert_eq!(dept("11").await, None, "{}: NOT resolved", db.url);
+        assert_eq!(dept("12").await, None, "{}", db.url);
+        let detail = s.case_detail(s.case_of_post("mastodon", "10").await.unwrap()).await.unwrap();
+        assert!(detail.events.iter().any(|e| e.actor == "listening:Outages"), "{}: the event names the query", db.url);
+        assert_eq!(s.listening_queries().await.unwrap()[0].matches, 1, "{}", db.url);
+    }
+}
