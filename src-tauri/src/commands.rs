@@ -101,16 +101,14 @@ pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<Po
     ws.desk()?.poll(account_id).await
 }
 
-/// Writes a reply on the case and sends what waits in the outbox. The reply
-/// is stored first: if sending fails it stays in the outbox with the reason
-/// (see `case_replies`), and the error says why.
+/// Writes a reply on the case and sends it. The reply is stored first: if
+/// sending fails it stays in the outbox with the reason (see
+/// `case_replies`), and the error says why.
 #[tauri::command]
 pub async fn reply(ws: State<'_, Workspace>, case_id: i64, body: String, direct: bool) -> Reply<CaseDetail> {
     let desk = ws.desk()?;
-    desk.queue_reply(case_id, &body, direct).await?;
-    for sent in desk.send_pending_replies().await? {
-        sent?;
-    }
+    let item = desk.queue_reply(case_id, &body, direct).await?;
+    desk.send_reply_now(item.id).await?;
     desk.case_detail(case_id).await
 }
 

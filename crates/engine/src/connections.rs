@@ -134,6 +134,15 @@ impl Desk {
         self.send_replies(true).await
     }
 
+    /// Sends one reply now (however it stands), through its account.
+    pub async fn send_reply_now(&self, item_id: i64) -> Result<OutboxItem, DeskError> {
+        let item = self.store().outbox_item(item_id).await?;
+        let account = self.store().account(item.account_id).await?;
+        let (config, _) = self.store().account_state(item.account_id).await?;
+        let connector = connector_for(&account, &config, self.vault())?;
+        crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
+    }
+
     async fn send_replies(&self, retry_failed: bool) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
         let mut out = Vec::new();
         let pending = self.store().pending_replies().await?;

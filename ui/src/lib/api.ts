@@ -6,6 +6,7 @@ import type { CaseDetail } from './bindings/CaseDetail';
 import type { CaseStatus } from './bindings/CaseStatus';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { OutboxItem } from './bindings/OutboxItem';
 import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 
 export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'unavailable' | 'internal';
@@ -65,4 +66,12 @@ export const api = {
   connectFeed: (url: string, name: string | null, channel: string | null) =>
     call<Account>('connect_feed', { url, name, channel }),
   pollAccount: (accountId: number) => call<PollOutcome>('poll_account', { accountId }),
+  /** Answers the case on its own network: a reply in the thread, or a direct message when
+   *  `direct`. The reply is stored in the outbox first; if sending fails it stays there as
+   *  `failed` (see caseReplies) and this rejects with the reason. */
+  reply: (caseId: number, body: string, direct: boolean) => call<CaseDetail>('reply', { caseId, body, direct }),
+  /** The case's replies with their outbox state, oldest first. */
+  caseReplies: (caseId: number) => call<OutboxItem[]>('case_replies', { caseId }),
+  /** Sends again every queued / failed reply; rejects with the first error. */
+  sendReplies: () => call<OutboxItem[]>('send_replies'),
 };

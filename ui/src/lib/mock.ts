@@ -1,6 +1,8 @@
 // DEV ONLY: an in-memory stand-in for the Tauri backend so the UI can be run and screenshotted in a
 // plain browser (`npm run dev`, then open http://localhost:1420/?n=100000 or ?empty; ?nosources
-// starts with no connected sources, for the Sources page's empty state). Never loaded
+// starts with no connected sources, for the Sources page's empty state). Replies: X, Bluesky and
+// Mastodon cases are answered by a connected demo account; Reddit sending always fails (to show a
+// failed reply in the outbox) and Reviews has no account at all. Never loaded
 // in production builds or inside Tauri (see main.ts).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { PollOutcome } from './api';
@@ -10,6 +12,7 @@ import type { CaseEvent } from './bindings/CaseEvent';
 import type { CaseStatus } from './bindings/CaseStatus';
 import type { CaseSummary } from './bindings/CaseSummary';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { OutboxItem } from './bindings/OutboxItem';
 import type { PostView } from './bindings/PostView';
 import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 
@@ -94,6 +97,11 @@ export function installMock(params: URLSearchParams) {
         { id: 1, network: 'rss', name: 'Trustpilot — Lumen Broadband', base_url: 'https://www.trustpilot.example/review/lumen.example/feed.rss', secret_ref: null, enabled: true, posts_fetched: 1284, last_poll_at: now - 4 * MIN, next_poll_at: now + 11 * MIN, last_error: null, last_error_at: null },
         { id: 2, network: 'rss', name: 'Google News: "Lumen outage"', base_url: 'https://news.example/rss/search?q=lumen+outage&hl=en-GB', secret_ref: null, enabled: true, posts_fetched: 87, last_poll_at: now - 52 * MIN, next_poll_at: now + 8 * MIN, last_error: 'the feed server answered 503 Service Unavailable; will try again at the next poll', last_error_at: now - 22 * MIN },
         { id: 3, network: 'rss', name: 'ispreview.example blog', base_url: 'https://ispreview.example/feed/', secret_ref: null, enabled: true, posts_fetched: 0, last_poll_at: null, next_poll_at: null, last_error: null, last_error_at: null },
+        // The organisation's own accounts, which answer cases (see `reply`).
+        { id: 4, network: 'x', name: 'lumenhelp', base_url: 'https://api.x.example', secret_ref: 'switchboard/x/lumenhelp', enabled: true, posts_fetched: 5120, last_poll_at: now - 2 * MIN, next_poll_at: now + 3 * MIN, last_error: null, last_error_at: null },
+        { id: 5, network: 'bluesky', name: 'lumenhelp.bsky.social', base_url: 'https://bsky.social', secret_ref: 'switchboard/bluesky/lumenhelp', enabled: true, posts_fetched: 930, last_poll_at: now - 3 * MIN, next_poll_at: now + 2 * MIN, last_error: null, last_error_at: null },
+        { id: 6, network: 'mastodon', name: 'lumen@social.lumen.example', base_url: 'https://social.lumen.example', secret_ref: 'switchboard/mastodon/lumen', enabled: true, posts_fetched: 412, last_poll_at: now - 6 * MIN, next_poll_at: now + 4 * MIN, last_error: null, last_error_at: null },
+        { id: 7, network: 'reddit', name: 'u/LumenSupport', base_url: 'https://oauth.reddit.example', secret_ref: 'switchboard/reddit/lumensupport', enabled: true, posts_fetched: 77, last_poll_at: now - 9 * MIN, next_poll_at: now + 6 * MIN, last_error: null, last_error_at: null },
       ];
   let accountId = accounts.length + 1;
 
@@ -125,6 +133,77 @@ export function installMock(params: URLSearchParams) {
     return { ...account };
   }
 
+  // Replies: the outbox, and the outbound posts that sent replies became.
+  let outbox: OutboxItem[] = [];
+  let outboxId = 1;
+  const sentPosts = new Map<number, PostView[]>();
+  const REPLY_URLS: Record<string, (id: string) => string> = {
+    x: (id) => `https://x.example/lumenhelp/status/${id}`,
+    bluesky: (id) => `https://bsky.example/profile/lumenhelp.bsky.social/post/${id}`,
+    mastodon: (id) => `https://social.lumen.example/@lumen/${id}`,
+  };
+
+  function record(caseId: number, kind: CaseEvent['kind'], summary: string, body: string | null = null) {
+    const c = cases.find((x) => x.id === caseId);
+    if (c) eventsOf(c).push({ id: eventId++, case_id: caseId, at: Date.now(), actor: 'ana', kind, summary, body });
+  }
+
+  function send(item: OutboxItem): OutboxItem {
+    const i = outbox.findIndex((x) => x.id === item.id);
+    const c = cases.find((x) => x.id === item.case_id)!;
+    const attempts = item.attempts + 1;
+    if (c.channel === 'reddit') {
+      const error = 'reddit answered 403 Forbidden: u/LumenSupport may not comment in this subreddit';
+      outbox[i] = { ...item, state: 'failed', attempts, last_error: error };
+      record(c.id, 'reply_failed', `sending failed: ${error}`);
+      throw { code: 'unavailable', message: error };
+    }
+    const at = Date.now();
+    const external = String(90000 + item.id);
+    const url = REPLY_URLS[c.channel]?.(external) ?? null;
+    outbox[i] = { ...item, state: 'sent', attempts, external_id: external, url, last_error: null, sent_at: at };
+    const posts = sentPosts.get(c.id) ?? [];
+    posts.push({ id: 1_000_000 + item.id, channel: c.channel, external_id: external, direction: 'outbound', author: 'lumenhelp', author_name: 'Lumen Help', text: item.body, created_at: at, reply_to: item.in_reply_to });
+    sentPosts.set(c.id, posts);
+    const ci = cases.findIndex((x) => x.id === c.id);
+    cases[ci] = { ...c, post_count: c.post_count + 1, last_post_at: at, first_response_at: c.first_response_at ?? at, version: c.version + 1 };
+    record(c.id, 'reply_sent', url ? `reply sent: ${url}` : `reply sent (id ${external})`);
+    return outbox[i];
+  }
+
+  function sendPending(): { sent: OutboxItem[]; error: unknown } {
+    const sent: OutboxItem[] = [];
+    let error: unknown = null;
+    for (const item of outbox.filter((x) => x.state !== 'sent')) {
+      try {
+        sent.push(send(item));
+      } catch (e) {
+        error ??= e;
+      }
+    }
+    return { sent, error };
+  }
+
+  function reply(caseId: number, body: string, direct: boolean): CaseDetail {
+    const c = cases.find((x) => x.id === caseId);
+    if (!c) throw { code: 'not_found', message: `case ${caseId} not found` };
+    if (body.trim() === '') throw { code: 'invalid', message: 'a reply needs some text' };
+    const network = c.channel === 'reviews' ? null : c.channel;
+    if (!network || !accounts.some((x) => x.network === network)) {
+      throw { code: 'invalid', message: `no connected ${c.channel} account can answer this case: connect one first` };
+    }
+    const id = outboxId++;
+    outbox.push({
+      id, case_id: caseId, account_id: accounts.find((x) => x.network === network)!.id, in_reply_to: `${caseId}-1`, conversation: `${caseId}-1`,
+      direct, body, idempotency_key: `mock-${id}`, state: 'queued', attempts: 0, external_id: null, url: null, last_error: null,
+      created_by: 'ana', created_at: Date.now(), sent_at: null,
+    });
+    record(caseId, 'reply_queued', direct ? 'wrote a direct message' : 'wrote a reply', body);
+    const { error } = sendPending();
+    if (error) throw error;
+    return detail(caseId);
+  }
+
   const info = (): WorkspaceInfo => ({
     empty,
     backend: 'sqlite',
@@ -152,6 +231,7 @@ export function installMock(params: URLSearchParams) {
       { id: id * 10, channel: c.channel, external_id: `${id}-1`, direction: 'inbound', author: c.author, author_name: c.author_name, text: `@lumenhelp ${c.subject}`, created_at: c.opened_at, reply_to: null },
       { id: id * 10 + 1, channel: c.channel, external_id: `${id}-2`, direction: 'outbound', author: 'lumenhelp', author_name: 'Lumen Help', text: `@${c.author} Sorry about this! We are looking into it now and will DM you shortly.`, created_at: c.last_post_at, reply_to: `${id}-1` },
     ];
+    posts.push(...(sentPosts.get(id) ?? []));
     return {
       case: c,
       posts,
@@ -216,6 +296,15 @@ export function installMock(params: URLSearchParams) {
         return connectFeed(a.url, a.name);
       case 'poll_account':
         return poll(a.accountId);
+      case 'reply':
+        return reply(a.caseId, a.body, a.direct);
+      case 'case_replies':
+        return structuredClone(outbox.filter((x) => x.case_id === a.caseId));
+      case 'send_replies': {
+        const { sent, error } = sendPending();
+        if (error) throw error;
+        return structuredClone(sent);
+      }
       default:
         throw { code: 'invalid', message: `unknown command ${cmd}` };
     }
