@@ -106,7 +106,8 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
     'no new timeline-event[data-kind="assigned"] after choosing an assignee');
     await caseReady(driver, caseId);
 
-    say('add a note');
+    say('add a note (the composer opens on the public reply: switch to the internal note)');
+    await click(driver, 'compose-note');
     const input = await find(driver, 'note-input');
     await input.sendKeys(note);
     await click(driver, 'note-submit');
