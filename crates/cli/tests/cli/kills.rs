@@ -8,20 +8,10 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::cmd;
+use crate::{cmd, keychain_here};
 
 const ACCOUNT: &str = r#"{"id":"1","username":"lumen","acct":"lumen","display_name":"Lumen","locked":false,"bot":false,"discoverable":true,"group":false,"created_at":"2023-01-10T00:00:00.000Z","note":"","url":"https://social.example/@lumen","uri":"https://social.example/users/lumen","avatar":"","avatar_static":"","header":"","header_static":"","followers_count":1,"following_count":1,"statuses_count":1,"last_status_at":"2025-03-05","emojis":[],"fields":[]}"#;
 
-fn keychain_here() -> bool {
-    if std::env::var_os("SWITCHBOARD_TEST_KEYCHAIN").is_some() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("CI must run the keychain tests: run them through scripts/test.sh");
-    }
-    eprintln!("skipping: no test keychain (run through scripts/test.sh)");
-    false
-}
 
 async fn mount(server: &MockServer, verb: &str, at: &str, body: &str, delay: Duration) {
     Mock::given(method(verb))

@@ -13,6 +13,19 @@ mod secrets;
 // Killed mid-poll and mid-send: nothing lost, nothing twice.
 mod kills;
 
+/// Whether the OS keychain is here for tests: scripts/test.sh runs them in a
+/// private keychain session and says so; under CI without it, fail.
+pub(crate) fn keychain_here() -> bool {
+    if std::env::var_os("SWITCHBOARD_TEST_KEYCHAIN").is_some() {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!("CI must run the keychain tests: run them through scripts/test.sh");
+    }
+    eprintln!("skipping: no test keychain (run through scripts/test.sh)");
+    false
+}
+
 pub(crate) fn cmd(db: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("switchboard").unwrap();
     c.env_remove("SWITCHBOARD_DATABASE_URL").arg("--db").arg(format!("sqlite://{}", db.display()));

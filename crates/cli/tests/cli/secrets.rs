@@ -6,20 +6,10 @@
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::cmd;
+use crate::{cmd, keychain_here};
 
 const TOKEN: &str = "tok-SECRET-7Hq2xZ";
 
-fn keychain_here() -> bool {
-    if std::env::var_os("SWITCHBOARD_TEST_KEYCHAIN").is_some() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("CI must run the keychain tests: run them through scripts/test.sh");
-    }
-    eprintln!("skipping: no test keychain (run through scripts/test.sh)");
-    false
-}
 
 const ACCOUNT: &str = r#"{"id":"109000000000000001","username":"lumen","acct":"lumen","display_name":"Lumen Broadband","locked":false,"bot":false,"discoverable":true,"group":false,"created_at":"2023-01-10T00:00:00.000Z","note":"","url":"https://social.example/@lumen","uri":"https://social.example/users/lumen","avatar":"","avatar_static":"","header":"","header_static":"","followers_count":5800,"following_count":10,"statuses_count":900,"last_status_at":"2025-03-05","emojis":[],"fields":[]}"#;
 
