@@ -155,7 +155,9 @@ const CONVERSATIONS: &[Convo] = &[
 ];
 
 /// Customers behind some of the handles: (channel, handle, name, emails, tier, lifetime value).
-const CUSTOMERS: &[(&str, &str, &str, &[&str], &str, f64)] = &[
+/// (channel, handle, name, emails, value tier, lifetime value).
+type DemoCustomer = (&'static str, &'static str, &'static str, &'static [&'static str], &'static str, f64);
+const CUSTOMERS: &[DemoCustomer] = &[
     ("x", "harriet_cole", "Harriet Cole (Cole Studio Ltd)", &["harriet@colestudio.example"], "A", 48_200.0),
     ("x", "okonkwo_logistics", "Okonkwo Logistics plc", &["it@okonkwo-logistics.example", "procurement@okonkwo-logistics.example"], "A", 1_250_000.0),
     ("x", "tariq_b", "Tariq Bashir", &["tariq.bashir@mail.example"], "C", 640.0),

@@ -8,7 +8,7 @@ pub const DATABASE_URL_VAR: &str = "SWITCHBOARD_DATABASE_URL";
 
 pub fn default_sqlite_path() -> PathBuf {
     dirs::data_dir()
-        .unwrap_or_else(|| std::env::temp_dir())
+        .unwrap_or_else(std::env::temp_dir)
         .join("switchboard")
         .join("switchboard.db")
 }

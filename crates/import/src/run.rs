@@ -71,9 +71,10 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Rows of a file in either format, normalised.
+/// Rows of a file in either format, normalised. (One per import: the CSV
+/// reader's buffer is boxed only to keep the variants of equal size.)
 enum Rows {
-    Csv(CsvRows, CsvMapping),
+    Csv(Box<CsvRows>, CsvMapping),
     Jsonl(JsonlRows, String, Vec<(String, String)>),
 }
 
@@ -85,7 +86,7 @@ impl Rows {
         } else {
             let rows = CsvRows::open(path).map_err(read_err)?;
             let mapping = opts.layout.bind(&rows.headers, &opts.labels).map_err(ImportError::Layout)?;
-            Ok(Rows::Csv(rows, mapping))
+            Ok(Rows::Csv(Box::new(rows), mapping))
         }
     }
 

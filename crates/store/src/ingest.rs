@@ -330,11 +330,14 @@ impl<'s> Ingestor<'s> {
                     sql.push(", ");
                 }
                 let followers = self.followers.get(&s.author_id).copied();
-                let id = next_id.map(|id| {
-                    next_id = Some(id + 1);
-                    out.insert(channel, conv.to_string(), id);
-                    id
-                });
+                let id = match next_id {
+                    Some(id) => {
+                        next_id = Some(id + 1);
+                        out.insert(channel, conv.to_string(), id);
+                        Some(id)
+                    }
+                    None => None,
+                };
                 sql.row(|r| {
                     if let Some(id) = id {
                         r.bind(id);
@@ -417,7 +420,9 @@ impl<'s> Ingestor<'s> {
     /// returns the ids of the authors it wrote (the rest are in the cache).
     async fn upsert_authors(&mut self, b: Backend, tx: &mut Transaction<'_, Any>, batch: &[&IngestPost]) -> Result<ByChannel<i64>> {
         // (channel, handle) -> (name, followers, is_org), for authors not cached or with news.
-        let mut todo: HashMap<(&str, &str), (Option<&str>, Option<i64>, bool)> = HashMap::new();
+        // (channel, handle) -> (name, followers, is_org).
+        type News<'a> = (Option<&'a str>, Option<i64>, bool);
+        let mut todo: HashMap<(&str, &str), News> = HashMap::new();
         for p in batch {
             let has_news = p.post.author_name.is_some() || p.post.author_followers.is_some();
             if !has_news && self.authors.get(&p.post.channel, &p.post.author).is_some() {
