@@ -141,24 +141,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Connect { what: ConnectWhat::Mastodon { url, handle } } => {
-            // Never from the command line: other users see it in the process list.
-            let token = match std::env::var("SWITCHBOARD_TOKEN") {
-                Ok(t) if !t.trim().is_empty() => t,
-                _ => {
-                    if std::io::stdin().is_terminal() {
-                        eprintln!("paste the access token, then Enter:");
-                    }
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line).context("cannot read the token")?;
-                    line
-                }
-            };
-            let token = token.trim();
-            if token.is_empty() {
-                bail!("no access token given (standard input or SWITCHBOARD_TOKEN)");
-            }
-            let a = desk.connect_mastodon(&url, &handle, switchboard_vault::Secret::new(token)).await?;
+            let a = desk.connect_mastodon(&url, &handle, read_token()?).await?;
             println!("connected #{}: mastodon {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Connect { what: ConnectWhat::X { handle, user_id, api } } => {
+            let a = desk.connect_with_token("x", &api, &handle, Some(&user_id), read_token()?).await?;
+            println!("connected #{}: x {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Connect { what: ConnectWhat::Reddit { handle, api } } => {
+            let a = desk.connect_with_token("reddit", &api, &handle, None, read_token()?).await?;
+            println!("connected #{}: reddit {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reply { case, text, direct } => {
@@ -233,4 +227,25 @@ async fn send_all(desk: &Desk) -> Result<ExitCode> {
         }
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The access token: from SWITCHBOARD_TOKEN or standard input, never from the
+/// command line (other users see that in the process list).
+fn read_token() -> Result<switchboard_vault::Secret> {
+    let token = match std::env::var("SWITCHBOARD_TOKEN") {
+        Ok(t) if !t.trim().is_empty() => t,
+        _ => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("paste the access token, then Enter:");
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("cannot read the token")?;
+            line
+        }
+    };
+    let token = token.trim();
+    if token.is_empty() {
+        bail!("no access token given (standard input or SWITCHBOARD_TOKEN)");
+    }
+    Ok(switchboard_vault::Secret::new(token))
 }

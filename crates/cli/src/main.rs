@@ -11,6 +11,7 @@
 //! switchboard [--db URL] accounts
 //! switchboard [--db URL] poll [--account ID]
 //! switchboard [--db URL] connect mastodon URL --handle NAME   (token on stdin or in SWITCHBOARD_TOKEN)
+//! switchboard [--db URL] connect x --handle NAME --user-id ID | connect reddit --handle NAME   (same)
 //! switchboard [--db URL] reply CASE TEXT [--direct]
 //! switchboard [--db URL] send
 //! switchboard [--db URL] listen add NAME QUERY [--department SLUG] | listen list
@@ -133,6 +134,27 @@ enum ConnectWhat {
         /// The channel its posts belong to, e.g. reviews or news (default: rss).
         #[arg(long)]
         channel: Option<String>,
+    },
+    /// An X account (API v2), with an OAuth 2.0 user access token read from
+    /// standard input (or SWITCHBOARD_TOKEN); it is kept in the OS keychain.
+    X {
+        /// The organisation's handle.
+        #[arg(long)]
+        handle: String,
+        /// Its numeric user id.
+        #[arg(long)]
+        user_id: String,
+        #[arg(long, default_value = "https://api.x.com")]
+        api: String,
+    },
+    /// A Reddit account, with an OAuth access token read from standard input
+    /// (or SWITCHBOARD_TOKEN); it is kept in the OS keychain.
+    Reddit {
+        /// The account's username.
+        #[arg(long)]
+        handle: String,
+        #[arg(long, default_value = "https://oauth.reddit.com")]
+        api: String,
     },
     /// A Mastodon account, with an access token read from standard input
     /// (or SWITCHBOARD_TOKEN); it is kept in the OS keychain.

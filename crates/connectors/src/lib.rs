@@ -10,17 +10,22 @@
 //!   networks' rate-limit headers.
 //! - [`ConnectorError`] and [`Secret`] (in [`error`]) say what went wrong in
 //!   plain words without ever showing a token.
-//! - Networks: [`feed`] (RSS/Atom, listen only), [`mastodon`].
+//! - Networks: [`feed`] (RSS/Atom, listen only), [`mastodon`], [`x`] (API v2),
+//!   [`reddit`].
 
 pub mod connector;
 pub mod error;
 pub mod feed;
 pub mod http;
 pub mod mastodon;
+pub mod reddit;
 pub mod text;
+pub mod x;
 
 pub use connector::{Connector, Cursor, FetchedPost, Health, Poll, ReplyRequest, SentReply};
 pub use error::{ConnectorError, Secret};
 pub use feed::{FeedConfig, FeedConnector};
 pub use http::{Http, HttpConfig};
 pub use mastodon::{MastodonConfig, MastodonConnector};
+pub use reddit::{RedditConfig, RedditConnector};
+pub use x::{XConfig, XConnector};

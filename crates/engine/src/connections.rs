@@ -4,7 +4,10 @@
 //! sending the replies waiting in the outbox.
 
 use serde_json::{json, Value};
-use switchboard_connectors::{Connector, FeedConfig, FeedConnector, Health, Http, HttpConfig, MastodonConfig, MastodonConnector};
+use switchboard_connectors::{
+    Connector, FeedConfig, FeedConnector, Health, Http, HttpConfig, MastodonConfig, MastodonConnector, RedditConfig, RedditConnector,
+    XConfig, XConnector,
+};
 use switchboard_core::account::Account;
 use switchboard_core::outbox::OutboxItem;
 use switchboard_vault::{Secret, SecretRef, Vault};
@@ -27,6 +30,23 @@ pub fn connector_for(account: &Account, config: &Value, vault: &Vault) -> Result
             c.account = Some(account.name.clone());
             let c = MastodonConnector::new(c, http).map_err(|e| DeskError::invalid(format!("mastodon {}: {e}", account.name)))?;
             Ok(Box::new(c))
+        }
+        "x" => {
+            let token = secret_of(account, vault)?;
+            let user_id = config
+                .get("user_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| DeskError::invalid(format!("x {} has no user id: connect it again", account.name)))?;
+            let mut c = XConfig::new(switchboard_connectors::Secret::new(token.expose()), user_id);
+            c.base_url = account.base_url.clone();
+            c.account = Some(account.name.clone());
+            Ok(Box::new(XConnector::new(c, http).map_err(|e| DeskError::invalid(format!("x {}: {e}", account.name)))?))
+        }
+        "reddit" => {
+            let token = secret_of(account, vault)?;
+            let mut c = RedditConfig::new(switchboard_connectors::Secret::new(token.expose()), account.name.clone());
+            c.base_url = account.base_url.clone();
+            Ok(Box::new(RedditConnector::new(c, http).map_err(|e| DeskError::invalid(format!("reddit {}: {e}", account.name)))?))
         }
         "rss" => {
             let mut feed = FeedConfig::new(account.base_url.clone());
@@ -89,6 +109,47 @@ impl Desk {
             .map_err(|e| DeskError::invalid(e.to_string()))?;
         self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
         Ok(self.store().upsert_account("mastodon", handle, base_url, &json!({}), Some(reference.as_str())).await?)
+    }
+
+    /// Connects an X or Reddit account with an access token (obtained with
+    /// the network's OAuth flow): the token is checked with the network, then
+    /// kept in the OS keychain. X needs the account's numeric user id.
+    pub async fn connect_with_token(
+        &self,
+        network: &str,
+        base_url: &str,
+        handle: &str,
+        user_id: Option<&str>,
+        token: Secret,
+    ) -> Result<Account, DeskError> {
+        let handle = handle.trim().trim_start_matches('@').trim_start_matches("u/");
+        let config = match (network, user_id) {
+            ("x", Some(id)) => json!({ "user_id": id }),
+            ("x", None) => return Err(DeskError::invalid("an X account needs its numeric user id (--user-id)")),
+            ("reddit", _) => json!({}),
+            (other, _) => return Err(DeskError::invalid(format!("{other:?} accounts do not connect with a token"))),
+        };
+        let reference = SecretRef::new(&format!("{network}:{handle}"), "access-token").map_err(|e| DeskError::invalid(e.to_string()))?;
+        // Check the token before keeping it: build the connector around it directly.
+        let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
+        let raw = switchboard_connectors::Secret::new(token.expose());
+        let connector: Box<dyn Connector> = match network {
+            "x" => {
+                let mut c = XConfig::new(raw, user_id.unwrap_or_default());
+                c.base_url = base_url.to_string();
+                Box::new(XConnector::new(c, http).map_err(|e| DeskError::invalid(e.to_string()))?)
+            }
+            _ => {
+                let mut c = RedditConfig::new(raw, handle);
+                c.base_url = base_url.to_string();
+                Box::new(RedditConnector::new(c, http).map_err(|e| DeskError::invalid(e.to_string()))?)
+            }
+        };
+        if let Health::Failing(e) = connector.health().await {
+            return Err(DeskError { code: e.code(), message: format!("{network} did not accept the token: {e}") });
+        }
+        self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
+        Ok(self.store().upsert_account(network, handle, base_url, &config, Some(reference.as_str())).await?)
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, DeskError> {

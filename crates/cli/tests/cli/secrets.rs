@@ -94,3 +94,57 @@ fn a_connected_account_leaves_its_token_only_in_the_keychain() {
         }
     }
 }
+
+#[test]
+fn an_x_account_is_connected_polled_and_answered_in_the_thread() {
+    if !keychain_here() {
+        return;
+    }
+    const X_TOKEN: &str = "x-user-token-Q9w8";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(async {
+        let bearer = format!("Bearer {X_TOKEN}");
+        Mock::given(method("GET"))
+            .and(path("/2/users/me"))
+            .and(header("authorization", bearer.as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_string(include_str!("../../../connectors/tests/fixtures/x-users-me.json")))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/2/users/1300000000000000001/mentions"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(include_str!("../../../connectors/tests/fixtures/x-mentions.json")))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/2/tweets"))
+            .respond_with(ResponseTemplate::new(201).set_body_string(include_str!("../../../connectors/tests/fixtures/x-tweet-created.json")))
+            .mount(&server)
+            .await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let out = cmd(&db)
+        .args(["connect", "x", "--handle", "@LumenBroadband", "--user-id", "1300000000000000001", "--api", &server.uri()])
+        .env("SWITCHBOARD_TOKEN", X_TOKEN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd(&db).arg("poll").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 new posts"), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let inbox = String::from_utf8_lossy(&cmd(&db).args(["inbox", "--limit", "1"]).output().unwrap().stdout).to_string();
+    let case = inbox.lines().nth(1).unwrap().trim_start_matches('#').split_whitespace().next().unwrap().to_string();
+    let out = cmd(&db).args(["reply", &case, "Sorry about that, we are on it."]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sent as 1897654321000000300"), "{}", String::from_utf8_lossy(&out.stdout));
+    let posted: Vec<_> = rt.block_on(server.received_requests()).unwrap().into_iter().filter(|r| r.method.as_str() == "POST").collect();
+    let body: serde_json::Value = serde_json::from_slice(&posted[0].body).unwrap();
+    assert!(body["reply"]["in_reply_to_tweet_id"].as_str().unwrap().starts_with("18976543210000002"), "a reply in the thread: {body}");
+    let export = String::from_utf8_lossy(&cmd(&db).args(["export", "posts", "--format", "jsonl"]).output().unwrap().stdout).to_string();
+    assert!(export.contains("Sorry about that, we are on it.") && !export.contains(X_TOKEN));
+    for file in ["w.db", "w.db-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(file)) {
+            assert!(!bytes.windows(X_TOKEN.len()).any(|w| w == X_TOKEN.as_bytes()), "the token is in {file}");
+        }
+    }
+}

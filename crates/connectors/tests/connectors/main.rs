@@ -8,6 +8,8 @@ use switchboard_connectors::{Http, HttpConfig};
 mod feed; // RSS/Atom: first poll, cursor, 304, malformed feed
 mod http; // retry, backoff, rate limits, timeouts, secrets in errors
 mod mastodon; // notifications, paging, replies with Idempotency-Key, search
+mod reddit; // inbox listing, before-cursor paging, search, comments sent once, errors
+mod x; // mentions, since_id/next_token paging, search, replies sent once, rate limits
 
 /// A client with short waits so retry tests stay fast.
 pub fn fast_http() -> Http {
