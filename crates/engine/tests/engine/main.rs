@@ -10,6 +10,8 @@ use switchboard_store::testing::stores;
 mod listen;
 // Replies through the outbox.
 mod replies;
+// Against a real Mastodon API server on loopback.
+mod live_mastodon;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
