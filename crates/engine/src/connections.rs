@@ -22,40 +22,51 @@ pub const FEED_EVERY_MS: i64 = 5 * 60_000;
 /// Builds the connector of an account from its stored settings and, for a
 /// network with credentials, its secret from the keychain.
 pub fn connector_for(account: &Account, config: &Value, vault: &Vault) -> Result<Box<dyn Connector>, DeskError> {
+    let token = match account.network.as_str() {
+        "rss" => None,
+        _ => Some(secret_of(account, vault)?),
+    };
+    build_connector(&account.network, &account.base_url, &account.name, config, token.as_ref())
+}
+
+/// The connector of `network` at `base_url` for the account `name`, with its
+/// settings and (for a network with credentials) its token.
+fn build_connector(network: &str, base_url: &str, name: &str, config: &Value, token: Option<&Secret>) -> Result<Box<dyn Connector>, DeskError> {
     let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
-    match account.network.as_str() {
+    let bad = |e: switchboard_connectors::ConnectorError| DeskError::invalid(format!("{network} {name}: {e}"));
+    let token = || {
+        token
+            .map(|t| switchboard_connectors::Secret::new(t.expose()))
+            .ok_or_else(|| DeskError::invalid(format!("{network} {name} has no credentials: connect it again")))
+    };
+    match network {
         "mastodon" => {
-            let token = secret_of(account, vault)?;
-            let mut c = MastodonConfig::new(account.base_url.clone(), switchboard_connectors::Secret::new(token.expose()));
-            c.account = Some(account.name.clone());
-            let c = MastodonConnector::new(c, http).map_err(|e| DeskError::invalid(format!("mastodon {}: {e}", account.name)))?;
-            Ok(Box::new(c))
+            let mut c = MastodonConfig::new(base_url, token()?);
+            c.account = Some(name.to_string());
+            Ok(Box::new(MastodonConnector::new(c, http).map_err(bad)?))
         }
         "x" => {
-            let token = secret_of(account, vault)?;
             let user_id = config
                 .get("user_id")
                 .and_then(Value::as_str)
-                .ok_or_else(|| DeskError::invalid(format!("x {} has no user id: connect it again", account.name)))?;
-            let mut c = XConfig::new(switchboard_connectors::Secret::new(token.expose()), user_id);
-            c.base_url = account.base_url.clone();
-            c.account = Some(account.name.clone());
-            Ok(Box::new(XConnector::new(c, http).map_err(|e| DeskError::invalid(format!("x {}: {e}", account.name)))?))
+                .ok_or_else(|| DeskError::invalid(format!("x {name} has no user id: connect it again")))?;
+            let mut c = XConfig::new(token()?, user_id);
+            c.base_url = base_url.to_string();
+            c.account = Some(name.to_string());
+            Ok(Box::new(XConnector::new(c, http).map_err(bad)?))
         }
         "reddit" => {
-            let token = secret_of(account, vault)?;
-            let mut c = RedditConfig::new(switchboard_connectors::Secret::new(token.expose()), account.name.clone());
-            c.base_url = account.base_url.clone();
-            Ok(Box::new(RedditConnector::new(c, http).map_err(|e| DeskError::invalid(format!("reddit {}: {e}", account.name)))?))
+            let mut c = RedditConfig::new(token()?, name);
+            c.base_url = base_url.to_string();
+            Ok(Box::new(RedditConnector::new(c, http).map_err(bad)?))
         }
         "rss" => {
-            let mut feed = FeedConfig::new(account.base_url.clone());
+            let mut feed = FeedConfig::new(base_url);
             if let Some(ch) = config.get("channel").and_then(Value::as_str) {
                 feed.channel = ch.to_string();
             }
             feed.account = config.get("account").and_then(Value::as_str).map(str::to_string);
-            let c = FeedConnector::new(feed, http).map_err(|e| DeskError::invalid(format!("feed {}: {e}", account.name)))?;
-            Ok(Box::new(c))
+            Ok(Box::new(FeedConnector::new(feed, http).map_err(|e| DeskError::invalid(format!("feed {name}: {e}")))?))
         }
         other => Err(DeskError::invalid(format!("no connector for the network {other:?} yet"))),
     }
@@ -99,16 +110,9 @@ impl Desk {
             return Err(DeskError::invalid("an instance address starts with https://"));
         }
         let handle = handle.trim().trim_start_matches('@');
-        let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
-        let probe = MastodonConnector::new(MastodonConfig::new(base_url, switchboard_connectors::Secret::new(token.expose())), http)
-            .map_err(|e| DeskError::invalid(e.to_string()))?;
-        if let Health::Failing(e) = probe.health().await {
-            return Err(DeskError { code: e.code(), message: format!("{} did not accept the token: {e}", parsed.host_str().unwrap_or(base_url)) });
-        }
-        let reference = SecretRef::new(&format!("mastodon:{handle}@{}", parsed.host_str().unwrap_or("")), "access-token")
-            .map_err(|e| DeskError::invalid(e.to_string()))?;
-        self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
-        Ok(self.store().upsert_account("mastodon", handle, base_url, &json!({}), Some(reference.as_str())).await?)
+        let host = parsed.host_str().unwrap_or(base_url);
+        let reference = format!("mastodon:{handle}@{}", parsed.host_str().unwrap_or(""));
+        self.connect_token_account("mastodon", base_url, handle, json!({}), token, &reference, host).await
     }
 
     /// Connects an X or Reddit account with an access token (obtained with
@@ -129,24 +133,27 @@ impl Desk {
             ("reddit", _) => json!({}),
             (other, _) => return Err(DeskError::invalid(format!("{other:?} accounts do not connect with a token"))),
         };
-        let reference = SecretRef::new(&format!("{network}:{handle}"), "access-token").map_err(|e| DeskError::invalid(e.to_string()))?;
-        // Check the token before keeping it: build the connector around it directly.
-        let http = Http::new(HttpConfig::default()).map_err(|e| DeskError { code: e.code(), message: e.to_string() })?;
-        let raw = switchboard_connectors::Secret::new(token.expose());
-        let connector: Box<dyn Connector> = match network {
-            "x" => {
-                let mut c = XConfig::new(raw, user_id.unwrap_or_default());
-                c.base_url = base_url.to_string();
-                Box::new(XConnector::new(c, http).map_err(|e| DeskError::invalid(e.to_string()))?)
-            }
-            _ => {
-                let mut c = RedditConfig::new(raw, handle);
-                c.base_url = base_url.to_string();
-                Box::new(RedditConnector::new(c, http).map_err(|e| DeskError::invalid(e.to_string()))?)
-            }
-        };
-        if let Health::Failing(e) = connector.health().await {
-            return Err(DeskError { code: e.code(), message: format!("{network} did not accept the token: {e}") });
+        self.connect_token_account(network, base_url, handle, config, token, &format!("{network}:{handle}"), network).await
+    }
+
+    /// Checks `token` with the network (its connector's health), keeps it in
+    /// the keychain under `secret_account`, and records the account.
+    /// `who` names the network in the refusal ("... did not accept the token").
+    #[allow(clippy::too_many_arguments)]
+    async fn connect_token_account(
+        &self,
+        network: &str,
+        base_url: &str,
+        handle: &str,
+        config: Value,
+        token: Secret,
+        secret_account: &str,
+        who: &str,
+    ) -> Result<Account, DeskError> {
+        let reference = SecretRef::new(secret_account, "access-token").map_err(|e| DeskError::invalid(e.to_string()))?;
+        let probe = build_connector(network, base_url, handle, &config, Some(&token))?;
+        if let Health::Failing(e) = probe.health().await {
+            return Err(DeskError { code: e.code(), message: format!("{who} did not accept the token: {e}") });
         }
         self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
         Ok(self.store().upsert_account(network, handle, base_url, &config, Some(reference.as_str())).await?)
@@ -156,11 +163,16 @@ impl Desk {
         Ok(self.store().accounts().await?)
     }
 
-    /// Polls one account now.
-    pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
+    /// The connector of a stored account.
+    async fn connector_of(&self, account_id: i64) -> Result<Box<dyn Connector>, DeskError> {
         let account = self.store().account(account_id).await?;
         let (config, _) = self.store().account_state(account_id).await?;
-        let connector = connector_for(&account, &config, self.vault())?;
+        connector_for(&account, &config, self.vault())
+    }
+
+    /// Polls one account now.
+    pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
+        let connector = self.connector_of(account_id).await?;
         poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
     }
 
@@ -198,9 +210,7 @@ impl Desk {
     /// Sends one reply now (however it stands), through its account.
     pub async fn send_reply_now(&self, item_id: i64) -> Result<OutboxItem, DeskError> {
         let item = self.store().outbox_item(item_id).await?;
-        let account = self.store().account(item.account_id).await?;
-        let (config, _) = self.store().account_state(item.account_id).await?;
-        let connector = connector_for(&account, &config, self.vault())?;
+        let connector = self.connector_of(item.account_id).await?;
         crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
     }
 
@@ -208,14 +218,7 @@ impl Desk {
         let mut out = Vec::new();
         let pending = self.store().pending_replies().await?;
         for item in pending.into_iter().filter(|i| retry_failed || i.state != switchboard_core::outbox::OutboxState::Failed) {
-            let sent = async {
-                let account = self.store().account(item.account_id).await?;
-                let (config, _) = self.store().account_state(item.account_id).await?;
-                let connector = connector_for(&account, &config, self.vault())?;
-                crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
-            }
-            .await;
-            out.push(sent);
+            out.push(self.send_reply_now(item.id).await);
         }
         Ok(out)
     }
