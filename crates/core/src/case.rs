@@ -60,6 +60,8 @@ pub enum EventKind {
     ReplySent,
     /// Sending failed; the event says why (it may be retried).
     ReplyFailed,
+    /// A tag was put on the case (by a person or a listening query).
+    Tagged,
 }
 
 impl EventKind {
@@ -75,11 +77,12 @@ impl EventKind {
             EventKind::ReplyQueued => "reply_queued",
             EventKind::ReplySent => "reply_sent",
             EventKind::ReplyFailed => "reply_failed",
+            EventKind::Tagged => "tagged",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         use EventKind::*;
-        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed]
+        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed, Tagged]
             .into_iter()
             .find(|k| k.as_str() == s)
     }

@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod listening;
 pub mod outbox;
 mod sql;
+pub mod tags;
 #[cfg(feature = "testing")]
 pub mod testing;
 

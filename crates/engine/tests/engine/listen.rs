@@ -135,9 +135,9 @@ async fn listening_queries_route_matching_posts_and_refuse_malformed_ones() {
     for db in stores().await {
         let s = &db.store;
         let desk = Desk::with_store(s.clone()).await.unwrap();
-        let err = desk.add_listening_query("broken", "outage AND (lumen OR", Some("pr")).await.unwrap_err();
+        let err = desk.add_listening_query("broken", "outage AND (lumen OR", Some("pr"), None).await.unwrap_err();
         assert!(err.message.contains("column"), "{}: {}", db.url, err.message);
-        let q = desk.add_listening_query("Outages", r#"(outage OR "no signal") -resolved"#, Some("pr")).await.unwrap();
+        let q = desk.add_listening_query("Outages", r#"(outage OR "no signal") -resolved"#, Some("pr"), None).await.unwrap();
         assert_eq!(q.query, r#"(outage OR "no signal") AND NOT resolved"#, "{}: stored in canonical form", db.url);
 
         let acct = s.upsert_account("mastodon", "lumen", "http://127.0.0.1:9", &json!({}), None).await.unwrap();

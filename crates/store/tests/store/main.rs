@@ -14,3 +14,5 @@ mod actions;
 mod export;
 // Connected accounts: cursor, counts, last error.
 mod accounts;
+// Listening queries' tags and search cursors; tags on cases.
+mod listening;
