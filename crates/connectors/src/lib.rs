@@ -10,9 +10,10 @@
 //!   networks' rate-limit headers.
 //! - [`ConnectorError`] and [`Secret`] (in [`error`]) say what went wrong in
 //!   plain words without ever showing a token.
-//! - Networks: [`feed`] (RSS/Atom, listen only), [`mastodon`], [`x`] (API v2),
-//!   [`reddit`].
+//! - Networks: [`feed`] (RSS/Atom, listen only), [`bluesky`] (AT Protocol),
+//!   [`mastodon`], [`x`] (API v2), [`reddit`].
 
+pub mod bluesky;
 pub mod connector;
 pub mod error;
 pub mod feed;
@@ -22,6 +23,7 @@ pub mod reddit;
 pub mod text;
 pub mod x;
 
+pub use bluesky::{BlueskyConfig, BlueskyConnector};
 pub use connector::{Connector, Cursor, FetchedPost, Health, Poll, ReplyRequest, SentReply};
 pub use error::{ConnectorError, Secret};
 pub use feed::{FeedConfig, FeedConnector};

@@ -82,6 +82,7 @@ async fn a_mention_is_polled_and_answered_in_thread() {
         text: "@ana Sorry about that! We are looking at order 5521 now.".into(),
         direct: false,
         idempotency_key: "outbox-1".into(),
+        queued_at: 1_764_201_600_000,
     };
     let sent = masto.send_reply(request.clone()).await.expect("reply sent");
     assert!(!sent.external_id.is_empty());

@@ -71,6 +71,7 @@ pub async fn send_outbox_item(store: &Store, id: i64, connector: &dyn Connector,
         text: item.body.clone(),
         direct: item.direct,
         idempotency_key: item.idempotency_key.clone(),
+        queued_at: item.created_at,
     };
     match connector.send_reply(request).await {
         Ok(sent) => {

@@ -211,6 +211,7 @@ async fn feeds_do_not_reply_and_report_health() {
         text: "Sorry to hear that".into(),
         direct: false,
         idempotency_key: "k1".into(),
+        queued_at: 1_764_201_600_000,
     };
     assert_eq!(
         boxed.send_reply(req).await,

@@ -119,6 +119,7 @@ async fn reply_is_posted_in_thread_with_an_idempotency_key() {
             text: "@priya@town.example Sorry about that, we are on it.".into(),
             direct: true,
             idempotency_key: "outbox-17".into(),
+            queued_at: 1_764_201_600_000,
         })
         .await
         .expect("reply accepted");

@@ -33,6 +33,7 @@ fn reply(to: &str, direct: bool) -> ReplyRequest {
         text: "Sorry about that, engineers are on site in Eastfield now.".into(),
         direct,
         idempotency_key: "outbox-42".into(),
+        queued_at: 1_764_201_600_000,
     }
 }
 

@@ -37,6 +37,7 @@ fn reply(direct: bool) -> ReplyRequest {
         text: "@priya_n Sorry about that, we are on it. Could you DM us your order number?".into(),
         direct,
         idempotency_key: "outbox-17".into(),
+        queued_at: 1_764_201_600_000,
     }
 }
 

@@ -4,7 +4,7 @@
 //! through the outbox and is visible in the thread on the server.
 
 #[path = "../../../connectors/tests/support/mastodon_mock.rs"]
-mod mastodon_mock;
+pub mod mastodon_mock;
 
 use mastodon_mock::{Client, MockServer, ANA_TOKEN, LUMEN_TOKEN};
 use serde_json::json;
@@ -13,7 +13,7 @@ use switchboard_engine::Desk;
 use switchboard_store::testing::stores;
 use switchboard_vault::{Secret, Vault};
 
-fn keychain_here() -> bool {
+pub fn keychain_here() -> bool {
     if std::env::var_os("SWITCHBOARD_TEST_KEYCHAIN").is_some() {
         return true;
     }

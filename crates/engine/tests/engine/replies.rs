@@ -135,6 +135,7 @@ async fn a_reply_is_stored_then_sent_once_in_the_thread_and_survives_a_crash_and
             text: second.body.clone(),
             direct: false,
             idempotency_key: second.idempotency_key.clone(),
+            queued_at: 1_764_201_600_000,
         })
         .await
         .unwrap();
