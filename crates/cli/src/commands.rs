@@ -13,10 +13,17 @@ use switchboard_store::StoreError;
 use switchboard_import::export::{self, Format};
 use switchboard_import::{import_file, ImportOptions, Layout, Preset};
 
-use crate::{Cli, Command, ConnectWhat, ExportWhat, ListenWhat};
+use crate::{AccountsWhat, AddNetwork, Cli, Command, ConnectWhat, ExportWhat, QueriesWhat};
 
 /// Exit code of an import that finished but rejected some rows.
 const REJECTED_ROWS: u8 = 3;
+/// Exit code of a command used the wrong way (as clap's own refusals).
+const BAD_USAGE: u8 = 2;
+
+/// The default API of the networks that have one.
+const X_API: &str = "https://api.x.com";
+const REDDIT_API: &str = "https://oauth.reddit.com";
+const BLUESKY_PDS: &str = "https://bsky.social";
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let desk = Desk::open(cli.db.as_deref()).await?;
@@ -155,26 +162,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             println!("connected #{}: reddit {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reply { case, text, direct } => {
+        Command::Reply { case, text, text_flag, direct } => {
+            let Some(text) = text_flag.or(text) else { return usage("say what to reply: reply CASE --text TEXT") };
             let item = desk.queue_reply(case, &text, direct).await?;
             println!("reply #{} stored for case #{case}", item.id);
             send_all(&desk).await
         }
         Command::Send => send_all(&desk).await,
-        Command::Listen { what: ListenWhat::Add { name, query, department } } => {
-            let q = desk.add_listening_query(&name, &query, department.as_deref()).await?;
-            println!("listening query #{} {:?}: {}", q.id, q.name, q.query);
+        Command::Queries { what: QueriesWhat::Add { name, query, department, tag } } => {
+            let q = desk.add_listening_query(&name, &query, department.as_deref(), tag.as_deref()).await?;
+            println!(
+                "listening query #{} {:?}: {}{}",
+                q.id,
+                q.name,
+                q.query,
+                q.tag.map(|t| format!("  (tag {t})")).unwrap_or_default()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Listen { what: ListenWhat::List } => {
-            let departments = desk.store().departments().await?;
-            for q in desk.store().listening_queries().await? {
-                let dept = q.department_id.and_then(|d| departments.iter().find(|x| x.id == d)).map(|d| d.slug.as_str()).unwrap_or("-");
-                println!("#{:<4} {:<20} → {:<18} {:>6} matches  {}", q.id, q.name, dept, q.matches, q.query);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Accounts => {
+        Command::Queries { what: QueriesWhat::List } => list_queries(&desk).await,
+        Command::Accounts { what: None | Some(AccountsWhat::List) } => {
             for a in desk.accounts().await? {
                 let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());
                 println!(
@@ -189,24 +196,166 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Poll { account } => {
-            let ids: Vec<i64> = match account {
-                Some(id) => vec![id],
-                None => desk.accounts().await?.into_iter().filter(|a| a.enabled).map(|a| a.id).collect(),
+        Command::Accounts { what: Some(AccountsWhat::Add { network, base_url, handle, user_id, channel, name, oauth, oauth_args }) } => {
+            add_account(&desk, network, base_url, handle, user_id, channel, name, oauth, &oauth_args).await
+        }
+        Command::Poll { account, once: _ } => {
+            let accounts: Vec<_> = match account {
+                Some(id) => vec![desk.store().account(id).await?],
+                None => desk.accounts().await?.into_iter().filter(|a| a.enabled).collect(),
             };
             let mut failed = false;
-            for id in ids {
+            let now = switchboard_core::time::now_ms();
+            for a in accounts {
+                let id = a.id;
                 match desk.poll(id).await {
-                    Ok(o) => println!("#{id}: {} fetched, {} new posts, {} new cases", o.fetched, o.stored, o.new_cases),
+                    Ok(o) => println!(
+                        "#{id} {} {}: {} fetched, {} new posts, {} new cases, {} routed",
+                        a.network, a.name, o.fetched, o.stored, o.new_cases, o.routed
+                    ),
                     Err(e) => {
                         failed = true;
                         eprintln!("#{id}: {}", e.message);
+                    }
+                }
+                match desk.search_account(id, now).await {
+                    Ok(s) => {
+                        if s.searches > 0 {
+                            println!(
+                                "#{id} {} {}: {} searches, {} found, {} kept, {} new posts, {} new cases, {} routed, {} tagged",
+                                a.network, a.name, s.searches, s.fetched, s.kept, s.stored, s.new_cases, s.routed, s.tagged
+                            );
+                        }
+                        if s.not_due > 0 {
+                            println!("#{id} {} {}: {} searches not due yet", a.network, a.name, s.not_due);
+                        }
+                        for e in &s.errors {
+                            eprintln!("#{id}: {e}");
+                        }
+                        failed |= s.failed > 0;
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("#{id}: searches: {}", e.message);
                     }
                 }
             }
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
     }
+}
+
+/// `accounts add`: one path per network; the secret is read only once the
+/// arguments are known to be complete.
+#[allow(clippy::too_many_arguments)]
+async fn add_account(
+    desk: &Desk,
+    network: AddNetwork,
+    base_url: Option<String>,
+    handle: Option<String>,
+    user_id: Option<String>,
+    channel: Option<String>,
+    name: Option<String>,
+    oauth: bool,
+    oauth_args: &crate::oauth_cmd::OAuthArgs,
+) -> Result<ExitCode> {
+    if oauth {
+        // The browser sign-in: the token comes from the network's OAuth page
+        // (crates/cli/src/oauth_cmd.rs) instead of standard input.
+        let network = match network {
+            AddNetwork::X => "x",
+            AddNetwork::Reddit => "reddit",
+            AddNetwork::Mastodon => "mastodon",
+            _ => return usage("--oauth connects x, reddit or mastodon accounts"),
+        };
+        return crate::oauth_cmd::add_with_oauth(desk, network, base_url, handle, user_id, oauth_args).await;
+    }
+    let handle_of = |what: &str| -> std::result::Result<String, String> {
+        handle.clone().filter(|h| !h.trim().is_empty()).ok_or_else(|| format!("a {what} account needs --handle"))
+    };
+    let account = match network {
+        AddNetwork::Rss => {
+            let Some(url) = base_url else { return usage("a feed needs its address: accounts add rss --base-url URL") };
+            desk.connect_feed(&url, name.as_deref(), channel.as_deref()).await?
+        }
+        AddNetwork::Mastodon => {
+            let Some(url) = base_url else { return usage("a Mastodon account needs its instance: --base-url https://...") };
+            let handle = match handle_of("Mastodon") {
+                Ok(h) => h,
+                Err(m) => return usage(&m),
+            };
+            desk.connect_mastodon(&url, &handle, read_token()?).await?
+        }
+        AddNetwork::X => {
+            let handle = match handle_of("X") {
+                Ok(h) => h,
+                Err(m) => return usage(&m),
+            };
+            let Some(user_id) = user_id else { return usage("an X account needs its numeric user id: --user-id ID") };
+            let api = base_url.unwrap_or_else(|| X_API.to_string());
+            desk.connect_with_token("x", &api, &handle, Some(&user_id), read_token()?).await?
+        }
+        AddNetwork::Reddit => {
+            let handle = match handle_of("Reddit") {
+                Ok(h) => h,
+                Err(m) => return usage(&m),
+            };
+            let api = base_url.unwrap_or_else(|| REDDIT_API.to_string());
+            desk.connect_with_token("reddit", &api, &handle, None, read_token()?).await?
+        }
+        AddNetwork::Bluesky => {
+            let handle = match handle_of("Bluesky") {
+                Ok(h) => h,
+                Err(m) => return usage(&m),
+            };
+            let pds = base_url.unwrap_or_else(|| BLUESKY_PDS.to_string());
+            desk.connect_bluesky(&pds, &handle, read_token()?).await?
+        }
+    };
+    match account.secret_ref {
+        Some(_) => println!("connected #{}: {} {} ({}); the secret is in the OS keychain", account.id, account.network, account.name, account.base_url),
+        None => println!("connected #{}: {} {} ({})", account.id, account.network, account.name, account.base_url),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `queries list`: each query, then where its search stands on each account.
+async fn list_queries(desk: &Desk) -> Result<ExitCode> {
+    let departments = desk.store().departments().await?;
+    let accounts = desk.accounts().await?;
+    let searches = desk.store().listening_searches().await?;
+    for q in desk.store().listening_queries().await? {
+        let dept = q.department_id.and_then(|d| departments.iter().find(|x| x.id == d)).map(|d| d.slug.as_str()).unwrap_or("-");
+        println!(
+            "#{:<4} {:<20} → {:<18} {:>6} matches  {}{}",
+            q.id,
+            q.name,
+            dept,
+            q.matches,
+            q.query,
+            q.tag.as_deref().map(|t| format!("  tag {t}")).unwrap_or_default()
+        );
+        for s in searches.iter().filter(|s| s.query_id == q.id) {
+            let Some(a) = accounts.iter().find(|a| a.id == s.account_id) else { continue };
+            let last = s.last_search_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());
+            println!(
+                "      searched on {} {} as {:?}: {} posts found, last search {}{}",
+                a.network,
+                a.name,
+                s.search,
+                s.posts_found,
+                last,
+                s.last_error.as_deref().map(|e| format!("  last error: {e}")).unwrap_or_default()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A refusal of how the command was used: the reason on stderr, exit 2.
+fn usage(message: &str) -> Result<ExitCode> {
+    eprintln!("switchboard: {message}");
+    Ok(ExitCode::from(BAD_USAGE))
 }
 
 /// Sends what waits in the outbox; exit 1 if anything failed.

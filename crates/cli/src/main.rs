@@ -7,18 +7,22 @@
 //! switchboard [--db URL] inbox [--status S] [--department SLUG] [--search TEXT] [--limit N]
 //! switchboard [--db URL] demo
 //! switchboard [--db URL] info
-//! switchboard [--db URL] connect feed URL [--name NAME] [--channel NAME]
-//! switchboard [--db URL] accounts
-//! switchboard [--db URL] poll [--account ID]
-//! switchboard [--db URL] connect mastodon URL --handle NAME   (token on stdin or in SWITCHBOARD_TOKEN)
-//! switchboard [--db URL] connect x --handle NAME --user-id ID | connect reddit --handle NAME   (same)
-//! switchboard [--db URL] reply CASE TEXT [--direct]
+//! switchboard [--db URL] accounts add rss|mastodon|x|reddit|bluesky --base-url URL [--handle H] [--user-id ID]
+//!                                     [--channel C] [--name N] [--oauth]   (secret on stdin or in SWITCHBOARD_TOKEN)
+//! switchboard [--db URL] accounts [list]
+//! switchboard [--db URL] poll [--once] [--account ID]   (each account's new posts, then its listening searches)
+//! switchboard [--db URL] reply CASE --text TEXT [--direct]   (or: reply CASE TEXT)
 //! switchboard [--db URL] send
-//! switchboard [--db URL] listen add NAME QUERY [--department SLUG] | listen list
+//! switchboard [--db URL] queries add NAME QUERY [--department SLUG] [--tag TAG] | queries list   (alias: listen)
 //! ```
+//! Older spellings still work: `connect feed URL [--name N] [--channel C]`,
+//! `connect mastodon URL --handle H`, `connect x --handle H --user-id ID [--api URL]`,
+//! `connect reddit --handle H [--api URL]`, `accounts`, `listen add|list`.
+//!
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
 mod commands;
+mod oauth_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,43 +88,106 @@ enum Command {
         #[command(subcommand)]
         what: ConnectWhat,
     },
-    /// The connected accounts and feeds, with their last poll and last error.
-    Accounts,
-    /// Poll connected accounts now (all enabled ones, or one).
+    /// Connected accounts and feeds: add one, or list them with their last
+    /// poll and last error (`accounts` alone lists).
+    Accounts {
+        #[command(subcommand)]
+        what: Option<AccountsWhat>,
+    },
+    /// Poll every connected account once (or one) and print what came in,
+    /// then send the listening queries that are due to each account's network search.
     Poll {
         #[arg(long)]
         account: Option<i64>,
+        /// Poll once and return (what `poll` always does; for scripts that say so).
+        #[arg(long)]
+        once: bool,
     },
-    /// Answer a case in-media: the reply is stored, then sent through the
-    /// account the customer wrote to, in the same thread.
+    /// Answer a case in-media: the reply is stored in the outbox, then sent
+    /// through the account the customer wrote to, in the same thread.
     Reply {
         case: i64,
-        text: String,
+        /// The reply (or give it with --text).
+        #[arg(value_name = "TEXT", required_unless_present = "text_flag", conflicts_with = "text_flag")]
+        text: Option<String>,
+        /// The reply.
+        #[arg(long = "text", id = "text_flag", value_name = "TEXT")]
+        text_flag: Option<String>,
         /// Send it as a direct (private) message.
         #[arg(long)]
         direct: bool,
     },
     /// Send the replies waiting in the outbox (and finish any a crash interrupted).
     Send,
-    /// Listening queries: boolean searches checked on every incoming post.
-    Listen {
+    /// Listening queries: boolean searches checked on every incoming post and
+    /// sent to each network's search where it has one.
+    #[command(alias = "listen")]
+    Queries {
         #[command(subcommand)]
-        what: ListenWhat,
+        what: QueriesWhat,
     },
 }
 
 #[derive(Subcommand)]
-enum ListenWhat {
-    /// Add (or replace) a query, e.g. `listen add Outages '(outage OR "no signal") -resolved' --department pr`.
+enum QueriesWhat {
+    /// Add (or replace) a query, e.g. `queries add Outages '(outage OR "no signal") -resolved' --department pr --tag outage`.
     Add {
         name: String,
         query: String,
         /// Route matching cases that have no department yet to this one.
         #[arg(long)]
         department: Option<String>,
+        /// Put this tag on the cases of matching posts.
+        #[arg(long)]
+        tag: Option<String>,
     },
-    /// The queries, with how many posts each matched.
+    /// The queries, with how many posts each matched and where their network searches stand.
     List,
+}
+
+#[derive(Subcommand)]
+enum AccountsWhat {
+    /// Connect an account (or a feed). The secret (an access token; for
+    /// Bluesky an app password) is read from standard input or
+    /// SWITCHBOARD_TOKEN, checked with the network and kept in the OS keychain.
+    Add {
+        network: AddNetwork,
+        /// The feed's address (rss), the instance (mastodon), or the API
+        /// (x: https://api.x.com, reddit: https://oauth.reddit.com, bluesky: https://bsky.social by default).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The organisation's handle (mastodon, x, reddit, bluesky).
+        #[arg(long)]
+        handle: Option<String>,
+        /// X: the account's numeric user id.
+        #[arg(long)]
+        user_id: Option<String>,
+        /// rss: the channel its posts belong to, e.g. reviews or news (default: rss).
+        #[arg(long)]
+        channel: Option<String>,
+        /// rss: how the desk calls it (default: the address's host and path).
+        #[arg(long)]
+        name: Option<String>,
+        /// Sign in through the network's OAuth page in a browser instead of
+        /// pasting a token.
+        #[arg(long)]
+        oauth: bool,
+        #[command(flatten)]
+        oauth_args: Box<oauth_cmd::OAuthArgs>,
+    },
+    /// The accounts, with their last poll and last error.
+    List,
+}
+
+/// The networks `accounts add` connects.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AddNetwork {
+    #[value(alias = "feed")]
+    Rss,
+    Mastodon,
+    X,
+    Reddit,
+    Bluesky,
 }
 
 #[derive(Subcommand)]

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use switchboard_connectors::{
-    Connector, FeedConfig, FeedConnector, Health, Http, HttpConfig, MastodonConfig, MastodonConnector, RedditConfig, RedditConnector,
+    BlueskyConfig, BlueskyConnector, Connector, FeedConfig, FeedConnector, Health, Http, HttpConfig, MastodonConfig, MastodonConnector, RedditConfig, RedditConnector,
     XConfig, XConnector,
 };
 use switchboard_core::account::Account;
@@ -44,6 +44,11 @@ fn build_connector(network: &str, base_url: &str, name: &str, config: &Value, to
             let mut c = MastodonConfig::new(base_url, token()?);
             c.account = Some(name.to_string());
             Ok(Box::new(MastodonConnector::new(c, http).map_err(bad)?))
+        }
+        "bluesky" => {
+            let mut c = BlueskyConfig::new(base_url, name, token()?);
+            c.account = Some(name.to_string());
+            Ok(Box::new(BlueskyConnector::new(c, http).map_err(bad)?))
         }
         "x" => {
             let user_id = config
@@ -115,6 +120,22 @@ impl Desk {
         self.connect_token_account("mastodon", base_url, handle, json!({}), token, &reference, host).await
     }
 
+    /// Connects a Bluesky account with an app password (never the account's
+    /// main password): the PDS (`https://bsky.social` for most accounts)
+    /// signs it in, then the app password is kept in the OS keychain.
+    pub async fn connect_bluesky(&self, base_url: &str, handle: &str, app_password: Secret) -> Result<Account, DeskError> {
+        let parsed = url::Url::parse(base_url).map_err(|e| DeskError::invalid(format!("{base_url:?} is not a server address: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(DeskError::invalid("a Bluesky server address starts with https://"));
+        }
+        let handle = handle.trim().trim_start_matches('@');
+        if handle.is_empty() {
+            return Err(DeskError::invalid("a Bluesky account needs its handle (e.g. brand.bsky.social)"));
+        }
+        let reference = format!("bluesky:{handle}@{}", parsed.host_str().unwrap_or(""));
+        self.connect_token_account("bluesky", base_url, handle, json!({}), app_password, &reference, "Bluesky").await
+    }
+
     /// Connects an X or Reddit account with an access token (obtained with
     /// the network's OAuth flow): the token is checked with the network, then
     /// kept in the OS keychain. X needs the account's numeric user id.
@@ -133,7 +154,8 @@ impl Desk {
             ("reddit", _) => json!({}),
             (other, _) => return Err(DeskError::invalid(format!("{other:?} accounts do not connect with a token"))),
         };
-        self.connect_token_account(network, base_url, handle, config, token, &format!("{network}:{handle}"), network).await
+        let who = if network == "x" { "X" } else { "Reddit" };
+        self.connect_token_account(network, base_url, handle, config, token, &format!("{network}:{handle}"), who).await
     }
 
     /// Checks `token` with the network (its connector's health), keeps it in
@@ -153,7 +175,12 @@ impl Desk {
         let reference = SecretRef::new(secret_account, "access-token").map_err(|e| DeskError::invalid(e.to_string()))?;
         let probe = build_connector(network, base_url, handle, &config, Some(&token))?;
         if let Health::Failing(e) = probe.health().await {
-            return Err(DeskError { code: e.code(), message: format!("{who} did not accept the token: {e}") });
+            let credential = if network == "bluesky" { "app password" } else { "token" };
+            let message = match e {
+                switchboard_connectors::ConnectorError::Unauthorized => format!("{who} did not accept the {credential}: {e}"),
+                _ => format!("could not check the {credential} with {who}: {e}"),
+            };
+            return Err(DeskError { code: e.code(), message });
         }
         self.vault().put(&reference, &token).map_err(|e| DeskError { code: "unavailable", message: e.to_string() })?;
         Ok(self.store().upsert_account(network, handle, base_url, &config, Some(reference.as_str())).await?)
@@ -170,14 +197,22 @@ impl Desk {
         connector_for(&account, &config, self.vault())
     }
 
-    /// Polls one account now.
+    /// Polls one account now. A refused access token is renewed once with
+    /// the account's OAuth refresh token, when it has one.
     pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
         let connector = self.connector_of(account_id).await?;
-        poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
+        match poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await {
+            Err(e) if e.code == "unauthorized" && self.refresh_credentials(account_id).await.unwrap_or(false) => {
+                let connector = self.connector_of(account_id).await?;
+                poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
+            }
+            other => other,
+        }
     }
 
     /// Does what is due: polls every enabled account whose next poll has
-    /// come (or that was never polled), then sends what waits in the outbox.
+    /// come (or that was never polled), runs the listening searches that are
+    /// due, then sends what waits in the outbox.
     /// Failures are recorded on their account or reply; the count of new
     /// posts stored is returned (the app refreshes when it is not zero).
     pub async fn run_due(&self, now: i64) -> Result<usize, DeskError> {
@@ -190,6 +225,8 @@ impl Desk {
                 stored += outcome.stored;
             }
         }
+        // Listening queries sent to the networks' searches that are due.
+        stored += self.run_searches(now).await?;
         // Failed replies wait for a person to retry them: a refused token
         // would otherwise fail (and fill the timeline) every round.
         for sent in self.send_replies(false).await? {
@@ -211,7 +248,14 @@ impl Desk {
     pub async fn send_reply_now(&self, item_id: i64) -> Result<OutboxItem, DeskError> {
         let item = self.store().outbox_item(item_id).await?;
         let connector = self.connector_of(item.account_id).await?;
-        crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
+        match crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await {
+            // The same item (and idempotency key) again, with a renewed token.
+            Err(e) if e.code == "unauthorized" && self.refresh_credentials(item.account_id).await.unwrap_or(false) => {
+                let connector = self.connector_of(item.account_id).await?;
+                crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await
+            }
+            other => other,
+        }
     }
 
     async fn send_replies(&self, retry_failed: bool) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {

@@ -13,8 +13,10 @@ pub mod desk;
 pub mod error;
 pub mod listen;
 pub mod location;
+pub mod oauth;
 pub mod replies;
 pub mod routing;
+pub mod searches;
 
 pub use desk::Desk;
 pub use error::DeskError;

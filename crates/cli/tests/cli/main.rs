@@ -12,6 +12,8 @@ mod feeds;
 mod secrets;
 // Killed mid-poll and mid-send: nothing lost, nothing twice.
 mod kills;
+// The spellings: accounts add|list, poll --once, reply --text, queries.
+mod spellings;
 
 /// Whether the OS keychain is here for tests: scripts/test.sh runs them in a
 /// private keychain session and says so; under CI without it, fail.

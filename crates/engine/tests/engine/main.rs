@@ -12,6 +12,12 @@ mod listen;
 mod replies;
 // Against a real Mastodon API server on loopback.
 mod live_mastodon;
+// Against the Bluesky reference servers on loopback.
+mod live_bluesky;
+// Listening queries sent to a network's search.
+mod searches;
+// Connecting accounts through OAuth (loopback authorization server, mastodon-mock).
+mod oauth;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
