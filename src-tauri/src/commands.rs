@@ -7,6 +7,8 @@ use switchboard_core::outbox::OutboxItem;
 use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
 use switchboard_engine::listen::PollOutcome;
 use switchboard_engine::{Desk, DeskError};
+use switchboard_store::listening::ListeningQuery;
+use switchboard_vault::Secret;
 use tauri::State;
 
 /// The open workspace, or why it could not be opened.
@@ -96,6 +98,104 @@ pub async fn connect_feed(
     ws.desk()?.connect_feed(&url, name.as_deref(), channel.as_deref()).await
 }
 
+/// Connects a social network account. The secret (a Bluesky app password,
+/// or a Mastodon / X / Reddit access token) is checked with the network and
+/// kept in the OS keychain by the engine; it is wrapped in a [`Secret`] (wiped
+/// when dropped, printed as `***`) the moment it arrives, is never returned,
+/// and is scrubbed from any error message on the way back. `user_id` is the
+/// numeric account id X needs.
+#[tauri::command]
+pub async fn connect_account(
+    ws: State<'_, Workspace>,
+    network: String,
+    base_url: String,
+    handle: String,
+    secret: String,
+    user_id: Option<String>,
+) -> Reply<Account> {
+    let secret = Secret::new(secret);
+    connect(ws.desk()?, &network, &base_url, &handle, secret.clone(), user_id.as_deref())
+        .await
+        .map_err(|e| without_secret(e, &secret))
+}
+
+async fn connect(
+    desk: &Desk,
+    network: &str,
+    base_url: &str,
+    handle: &str,
+    secret: Secret,
+    user_id: Option<&str>,
+) -> Reply<Account> {
+    let (base_url, handle) = (base_url.trim(), handle.trim());
+    let user_id = user_id.map(str::trim).filter(|id| !id.is_empty());
+    check_connect(network, base_url, handle, &secret)?;
+    match network {
+        "bluesky" => desk.connect_bluesky(base_url, handle, secret).await,
+        "mastodon" => desk.connect_mastodon(base_url, handle, secret).await,
+        _ => desk.connect_with_token(network, base_url, handle, user_id, secret).await,
+    }
+}
+
+/// What can be refused before asking the network: an unknown network, or a
+/// missing address, handle or secret.
+fn check_connect(network: &str, base_url: &str, handle: &str, secret: &Secret) -> Result<(), DeskError> {
+    if !matches!(network, "bluesky" | "mastodon" | "x" | "reddit") {
+        return Err(DeskError::invalid(format!(
+            "{network:?} is not a network accounts connect to: bluesky, mastodon, x or reddit (feeds connect with connect_feed)"
+        )));
+    }
+    if base_url.is_empty() {
+        return Err(DeskError::invalid("the server address is missing"));
+    }
+    if handle.is_empty() {
+        return Err(DeskError::invalid("the account's handle is missing"));
+    }
+    if secret.expose().trim().is_empty() {
+        return Err(DeskError::invalid(if network == "bluesky" {
+            "the app password is missing"
+        } else {
+            "the access token is missing"
+        }));
+    }
+    Ok(())
+}
+
+/// An error with every occurrence of the secret replaced by `***`, in case
+/// some layer below quoted what it was given.
+fn without_secret(mut e: DeskError, secret: &Secret) -> DeskError {
+    let s = secret.expose();
+    if !s.is_empty() && e.message.contains(s) {
+        e.message = e.message.replace(s, "***");
+    }
+    e
+}
+
+/// Every listening query with its department id, tag and matches so far.
+#[tauri::command]
+pub async fn listening_queries(ws: State<'_, Workspace>) -> Reply<Vec<ListeningQuery>> {
+    Ok(ws.desk()?.store().listening_queries().await?)
+}
+
+/// Saves a listening query (replacing the one of the same name). A query that
+/// does not read is refused with the column of the problem; `department` is
+/// a department's slug.
+#[tauri::command]
+pub async fn add_listening_query(
+    ws: State<'_, Workspace>,
+    name: String,
+    query: String,
+    department: Option<String>,
+    tag: Option<String>,
+) -> Reply<ListeningQuery> {
+    let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let (department, tag) = (blank(department), blank(tag));
+    if name.trim().is_empty() {
+        return Err(DeskError::invalid("a listening query needs a name"));
+    }
+    ws.desk()?.add_listening_query(name.trim(), &query, department.as_deref(), tag.as_deref()).await
+}
+
 #[tauri::command]
 pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<PollOutcome> {
     ws.desk()?.poll(account_id).await
@@ -134,4 +234,36 @@ pub async fn send_replies(ws: State<'_, Workspace>) -> Reply<Vec<OutboxItem>> {
 #[tauri::command]
 pub async fn case_replies(ws: State<'_, Workspace>, case_id: i64) -> Reply<Vec<OutboxItem>> {
     Ok(ws.desk()?.store().case_replies(case_id).await.map_err(DeskError::from)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_never_carries_the_secret() {
+        let secret = Secret::new("s3cr3t-token");
+        let e = without_secret(DeskError::invalid("x refused s3cr3t-token (twice: s3cr3t-token)"), &secret);
+        assert_eq!(e.message, "x refused *** (twice: ***)");
+        assert_eq!(e.code, "invalid");
+        let plain = without_secret(DeskError::invalid("could not reach the network"), &secret);
+        assert_eq!(plain.message, "could not reach the network");
+        let empty = without_secret(DeskError::invalid("unchanged"), &Secret::new(""));
+        assert_eq!(empty.message, "unchanged");
+    }
+
+    #[test]
+    fn what_is_refused_before_the_network_is_asked() {
+        let secret = Secret::new("tok");
+        let refuse = |network, base, handle, secret: &Secret| check_connect(network, base, handle, secret).unwrap_err().message;
+        assert!(refuse("rss", "https://a.example", "h", &secret).contains("not a network accounts connect to"));
+        assert!(refuse("facebook", "https://a.example", "h", &secret).contains("\"facebook\""));
+        assert_eq!(refuse("x", "", "h", &secret), "the server address is missing");
+        assert_eq!(refuse("reddit", "https://oauth.reddit.com", "", &secret), "the account's handle is missing");
+        assert_eq!(refuse("bluesky", "https://bsky.social", "h", &Secret::new("  ")), "the app password is missing");
+        assert_eq!(refuse("mastodon", "https://m.example", "h", &Secret::new("")), "the access token is missing");
+        for network in ["bluesky", "mastodon", "x", "reddit"] {
+            assert!(check_connect(network, "https://a.example", "h", &secret).is_ok(), "{network}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 // End-to-end: the real desktop app, on a fresh data folder, driven as a person
-// would: load the demo, filter the inbox, open a case, assign it, add a note,
+// would: load the demo, filter the inbox, open a case, assign it, add a note;
+// on Sources connect a feed, see an account the network refuses (without its
+// token), add a listening query (first with a mistake, shown with its column);
 // then restart the app and find all of it still there.
 //
 // Run by scripts/test.sh (under Xvfb and a private D-Bus session). By hand:
@@ -11,11 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 
-import { Key } from 'selenium-webdriver';
+import { By, Key } from 'selenium-webdriver';
 
 import {
   APP, ARTIFACTS, ROOT, WAIT, appPids, choose, noErrorBanner, click, find, findAll, inboxTotal, openApp, optionValues,
-  pageSource, quitApp, screenshot, startDriver, waitFor,
+  pageSource, quitApp, screenshot, startDriver, tid, waitFor,
 } from './support/app.mjs';
 
 const FIRST_WINDOW = Math.max(WAIT, 60_000); // first start of the app: migrations, WebKit warm-up
@@ -117,6 +119,54 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
     await noErrorBanner(driver);
     await screenshot(driver, 'case-view');
 
+    // ---- sources: a feed, a refused account, a listening query ---------------
+    say('Sources: connect an RSS feed with the form and see its row');
+    await click(driver, 'nav-sources');
+    await find(driver, 'sources-empty');
+    const feedUrl = 'http://127.0.0.1:9/e2e-reviews.rss'; // nothing listens: connecting does not fetch
+    await (await find(driver, 'feed-url')).sendKeys(feedUrl);
+    await (await find(driver, 'feed-name')).sendKeys('E2E reviews');
+    await click(driver, 'feed-connect');
+    const feedRow = await waitFor(driver, () => rowWith(driver, 'account-row', 'E2E reviews'), 'no account-row for the connected feed');
+    assert.equal((await (await feedRow.findElement(tid('account-address'))).getAttribute('textContent')).trim(), feedUrl);
+    await noErrorBanner(driver);
+
+    say('Sources: a Mastodon account whose instance cannot be reached is refused in plain words, without its token');
+    const token = `e2e-token-${Math.random().toString(36).slice(2)}`;
+    await driver.findElement(By.css('label.option.net-mastodon')).click();
+    await (await find(driver, 'account-base-url')).sendKeys('http://127.0.0.1:9'); // nothing listens there
+    await (await find(driver, 'account-handle')).sendKeys('e2e');
+    await (await find(driver, 'account-secret')).sendKeys(token);
+    await click(driver, 'account-connect');
+    const refusal = await (await find(driver, 'error-banner')).getText();
+    assert.match(refusal, /Could not connect the Mastodon account: /);
+    assert.ok(!refusal.includes(token), `the error shows the token: ${refusal}`);
+    await waitFor(driver, async () => (await (await find(driver, 'account-secret')).getAttribute('value')) === '',
+      'the token is still in account-secret after the refusal');
+    assert.ok(!(await driver.getPageSource()).includes(token), 'the token is still somewhere in the page');
+    assert.equal(await (await find(driver, 'account-base-url')).getAttribute('value'), 'http://127.0.0.1:9',
+      'the instance address was not kept after the refusal');
+    assert.equal((await findAll(driver, 'account-row')).length, 1, 'a refused account was listed');
+    await click(driver, 'error-dismiss');
+
+    say('Sources: a listening query that does not read shows its column; fixed, it is listed');
+    await (await find(driver, 'query-name-input')).sendKeys('E2E outages');
+    const queryInput = await find(driver, 'query-input');
+    await queryInput.sendKeys('outage OR');
+    await click(driver, 'query-add');
+    const parseError = await (await find(driver, 'query-error')).getText();
+    assert.match(parseError, /at column 8\b/);
+    const department = (await optionValues(driver, 'query-department-select')).find((v) => v !== '');
+    assert.ok(department, 'query-department-select offers no department');
+    await choose(driver, 'query-department-select', department);
+    await queryInput.sendKeys(Key.END, ' "no signal"');
+    await click(driver, 'query-add');
+    await waitFor(driver, () => rowWith(driver, 'query-row', 'E2E outages'), 'no query-row for the saved listening query');
+    assert.equal((await findAll(driver, 'query-error')).length, 0, 'the parse error stayed after the query was saved');
+    await noErrorBanner(driver);
+    await screenshot(driver, 'sources');
+    await click(driver, 'nav-inbox');
+
     // ---- restart on the same database ----------------------------------------
     say('quit the app');
     await quitApp(driver, driverProc);
@@ -155,6 +205,11 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
     await noErrorBanner(driver);
     await screenshot(driver, 'case-view-after-restart');
 
+    say('the feed and the listening query are still on Sources');
+    await click(driver, 'nav-sources');
+    await waitFor(driver, () => rowWith(driver, 'account-row', 'E2E reviews'), 'after the restart the feed is not listed');
+    await waitFor(driver, () => rowWith(driver, 'query-row', 'E2E outages'), 'after the restart the listening query is not listed');
+
     say('quit');
     await quitApp(driver, driverProc);
     driver = null;
@@ -180,6 +235,15 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
 /** The case view shows case `id`, loaded and not busy with a change. */
 function caseReady(driver, id) {
   return find(driver, 'case-view', { extra: `[data-case-id="${id}"][aria-busy="false"]` });
+}
+
+/** The first element with this test id whose text contains `text`, else false. Reads
+ *  textContent: WebKitWebDriver's getText leaves out text in ellipsis-clipped spans. */
+async function rowWith(driver, id, text) {
+  for (const r of await findAll(driver, id)) {
+    if ((await r.getAttribute('textContent')).includes(text)) return r;
+  }
+  return false;
 }
 
 async function hasNote(driver, text) {

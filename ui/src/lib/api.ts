@@ -49,6 +49,33 @@ export interface PollOutcome {
   pages: number;
 }
 
+/** The networks an account connects to with a secret (feeds use connectFeed). */
+export type AccountNetwork = 'bluesky' | 'mastodon' | 'x' | 'reddit';
+
+/** What connect_account needs. `secret` is the Bluesky app password or the access token: the
+ *  backend checks it with the network and keeps it in the OS keychain; it never comes back. */
+export interface ConnectAccount {
+  network: AccountNetwork;
+  baseUrl: string;
+  handle: string;
+  secret: string;
+  /** X only: the account's numeric user id. */
+  userId: string | null;
+}
+
+/** A saved listening query (crates/store/src/listening.rs; not a generated binding). `query` is
+ *  the text as the backend normalised it; `matches` counts the posts it matched so far. */
+export interface ListeningQuery {
+  id: number;
+  name: string;
+  query: string;
+  department_id: number | null;
+  /** Absent from backends older than the tag column. */
+  tag?: string | null;
+  enabled: boolean;
+  matches: number;
+}
+
 export const api = {
   workspaceInfo: () => call<WorkspaceInfo>('workspace_info'),
   loadDemo: () => call<WorkspaceInfo>('load_demo'),
@@ -65,6 +92,21 @@ export const api = {
   /** Connects an RSS / Atom feed; `name` and `channel` are optional (null: the backend picks). */
   connectFeed: (url: string, name: string | null, channel: string | null) =>
     call<Account>('connect_feed', { url, name, channel }),
+  /** Connects a Bluesky, Mastodon, X or Reddit account. Rejects with the network's refusal in
+   *  plain words (never containing the secret). */
+  connectAccount: (req: ConnectAccount) =>
+    call<Account>('connect_account', {
+      network: req.network,
+      baseUrl: req.baseUrl,
+      handle: req.handle,
+      secret: req.secret,
+      userId: req.userId,
+    }),
+  listeningQueries: () => call<ListeningQuery[]>('listening_queries'),
+  /** Saves a listening query (replacing one of the same name); `department` is a slug. A query
+   *  that does not read rejects as `invalid` with the column of the problem in the message. */
+  addListeningQuery: (name: string, query: string, department: string | null, tag: string | null) =>
+    call<ListeningQuery>('add_listening_query', { name, query, department, tag }),
   pollAccount: (accountId: number) => call<PollOutcome>('poll_account', { accountId }),
   /** Answers the case on its own network: a reply in the thread, or a direct message when
    *  `direct`. The reply is stored in the outbox first; if sending fails it stays there as

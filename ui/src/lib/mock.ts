@@ -2,10 +2,13 @@
 // plain browser (`npm run dev`, then open http://localhost:1420/?n=100000 or ?empty; ?nosources
 // starts with no connected sources, for the Sources page's empty state). Replies: X, Bluesky and
 // Mastodon cases are answered by a connected demo account; Reddit sending always fails (to show a
-// failed reply in the outbox) and Reviews has no account at all. Never loaded
+// failed reply in the outbox) and Reviews has no account at all. Accounts: connect_account accepts
+// any secret except one containing "wrong" (refused like a network would); the secret is not
+// kept. Listening queries: a small checker refuses unbalanced quotes and parentheses and a
+// dangling OR / AND with the column, like the real parser. Never loaded
 // in production builds or inside Tauri (see main.ts).
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { PollOutcome } from './api';
+import type { ListeningQuery, PollOutcome } from './api';
 import type { Account } from './bindings/Account';
 import type { CaseDetail } from './bindings/CaseDetail';
 import type { CaseEvent } from './bindings/CaseEvent';
@@ -131,6 +134,76 @@ export function installMock(params: URLSearchParams) {
     const account: Account = { id: accountId++, network: 'rss', name: name ?? parsed.host + parsed.pathname, base_url: url, secret_ref: null, enabled: true, posts_fetched: 0, last_poll_at: null, next_poll_at: Date.now(), last_error: null, last_error_at: null };
     accounts = [...accounts, account];
     return { ...account };
+  }
+
+  const NETWORK_HOSTS: Record<string, string> = { bluesky: 'Bluesky', mastodon: 'the instance', x: 'X', reddit: 'Reddit' };
+
+  function connectAccount(network: string, baseUrl: string, handle: string, secret: string, userId: string | null): Account {
+    if (!(network in NETWORK_HOSTS)) throw { code: 'invalid', message: `"${network}" is not a network accounts connect to` };
+    let parsed: URL;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      throw { code: 'invalid', message: `"${baseUrl}" is not a server address` };
+    }
+    if (handle.trim() === '') throw { code: 'invalid', message: "the account's handle is missing" };
+    if (network === 'x' && !userId) throw { code: 'invalid', message: 'an X account needs its numeric user id' };
+    if (secret.includes('wrong')) {
+      const what = network === 'bluesky' ? 'app password' : 'token';
+      throw { code: 'invalid', message: `${NETWORK_HOSTS[network]} did not accept the ${what}: 401 Unauthorized (check it, or make a new one)` };
+    }
+    const name = handle.trim().replace(/^@/, '');
+    const account: Account = {
+      id: accountId++, network, name: network === 'mastodon' ? `${name}@${parsed.host}` : name, base_url: baseUrl, secret_ref: `${network}:${name}/access-token`,
+      enabled: true, posts_fetched: 0, last_poll_at: null, next_poll_at: Date.now(), last_error: null, last_error_at: null,
+    };
+    accounts = [...accounts, account];
+    return { ...account };
+  }
+
+  let queries: ListeningQuery[] = [
+    { id: 1, name: 'Outages', query: '(outage OR "no signal") -resolved lang:en', department_id: 3, tag: 'outage', enabled: true, matches: 214 },
+    { id: 2, name: 'Legal threats', query: 'lawsuit OR "class action" OR ombudsman', department_id: 4, tag: null, enabled: true, matches: 9 },
+    { id: 3, name: 'Big accounts', query: 'followers:>10k (lumen OR @lumenhelp)', department_id: 3, tag: 'vip', enabled: true, matches: 41 },
+    { id: 4, name: '<img src=x onerror=alert(1)> hostile name', query: '"<b>not bold</b>"', department_id: null, tag: '<i>tag</i>', enabled: true, matches: 0 },
+  ];
+  let queryId = queries.length + 1;
+
+  /** Just enough of the query language's checks to show a refusal with its column. */
+  function checkQuery(q: string): string | null {
+    const opens: number[] = [];
+    let quote: number | null = null;
+    for (let i = 0; i < q.length; i++) {
+      const c = q[i];
+      if (quote !== null) {
+        if (c === '"') quote = null;
+        continue;
+      }
+      if (c === '"') quote = i;
+      else if (c === '(') opens.push(i);
+      else if (c === ')' && opens.pop() === undefined) return `unexpected ) at column ${i + 1}; there is no ( to close`;
+    }
+    if (quote !== null) return `unterminated quote: the " at column ${quote + 1} is never closed`;
+    if (opens.length) return `expected ) to close the ( at column ${opens[opens.length - 1] + 1}`;
+    const op = /(^|\s)(OR|AND)(\s*$|\s*\))|^\s*(OR|AND)\b/.exec(q);
+    if (op) {
+      const word = op[2] ?? op[4];
+      return `${word} needs a term on each side at column ${q.indexOf(word, op.index) + 1}`;
+    }
+    if (q.trim() === '') return 'the query is empty';
+    return null;
+  }
+
+  function addQuery(name: string, query: string, department: string | null, tag: string | null): ListeningQuery {
+    if (name.trim() === '') throw { code: 'invalid', message: 'a listening query needs a name' };
+    const problem = checkQuery(query);
+    if (problem) throw { code: 'invalid', message: `the query ${JSON.stringify(query)} does not read: ${problem}` };
+    const dept = department === null ? null : DEPARTMENTS.find((d) => d.slug === department);
+    if (dept === undefined) throw { code: 'invalid', message: `no department ${JSON.stringify(department)}` };
+    const existing = queries.find((q) => q.name === name.trim());
+    const saved: ListeningQuery = { id: existing?.id ?? queryId++, name: name.trim(), query: query.trim(), department_id: dept?.id ?? null, tag, enabled: true, matches: existing?.matches ?? 0 };
+    queries = [...queries.filter((q) => q.id !== saved.id), saved].sort((a, b) => a.name.localeCompare(b.name));
+    return { ...saved };
   }
 
   // Replies: the outbox, and the outbound posts that sent replies became.
@@ -294,6 +367,12 @@ export function installMock(params: URLSearchParams) {
         return structuredClone(accounts);
       case 'connect_feed':
         return connectFeed(a.url, a.name);
+      case 'connect_account':
+        return connectAccount(a.network, a.baseUrl, a.handle, a.secret, a.userId);
+      case 'listening_queries':
+        return structuredClone(queries);
+      case 'add_listening_query':
+        return addQuery(a.name, a.query, a.department, a.tag);
       case 'poll_account':
         return poll(a.accountId);
       case 'reply':
