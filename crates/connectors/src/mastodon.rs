@@ -180,6 +180,12 @@ impl MastodonConnector {
     }
 }
 
+/// The tag of a query that is exactly one `#hashtag` (letters, digits, `_`).
+fn lone_hashtag(query: &str) -> Option<&str> {
+    let tag = query.trim().strip_prefix('#')?;
+    (!tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(tag)
+}
+
 /// The value of `param` in the URL of the `rel` link of a `Link` header:
 /// `<https://h/api/v1/notifications?max_id=7>; rel="next", <…>; rel="prev"`.
 pub fn link_param(link: &str, rel: &str, param: &str) -> Option<String> {
@@ -256,7 +262,25 @@ impl Connector for MastodonConnector {
 
     /// Statuses matching `query`; the cursor is the newest status id seen,
     /// so a repeated search returns only newer matches.
+    /// A query that is one `#hashtag` reads that tag's public timeline
+    /// (every post with the tag, which search may not hold); anything else
+    /// goes to `/api/v2/search`. Both resume after the newest id seen.
     async fn search(&self, query: &str, cursor: Option<&Cursor>) -> Result<Poll, ConnectorError> {
+        if let Some(tag) = lone_hashtag(query) {
+            let mut params = vec![("limit", self.config.page_size.min(40).to_string())];
+            if let Some(c) = cursor {
+                params.push(("min_id", c.as_str().to_string()));
+            }
+            let path = format!("api/v1/timelines/tag/{tag}");
+            let (mut statuses, _): (Vec<Status>, _) = self.get(&path, &params).await?;
+            statuses.sort_by(|a, b| (a.id.len(), &a.id).cmp(&(b.id.len(), &b.id)));
+            let next_cursor = statuses.last().map(|s| Cursor(s.id.clone()));
+            return Ok(Poll {
+                posts: statuses.iter().map(|s| self.to_post(s)).collect(),
+                next_cursor,
+                more: false,
+            });
+        }
         let mut params = vec![
             ("q", query.to_string()),
             ("type", "statuses".to_string()),

@@ -460,9 +460,19 @@ impl Connector for XConnector {
     /// use [`XConnector::send_direct`].
     async fn send_reply(&self, req: ReplyRequest) -> Result<SentReply, ConnectorError> {
         if req.direct {
-            return Err(ConnectorError::Unsupported(
-                "direct messages without the recipient's id",
-            ));
+            // A DM goes to the author of the post being answered: look the
+            // tweet up for its author id (a read, safe to retry), then send
+            // once.
+            let tweet: Created<Tweet> = self
+                .get(
+                    &format!("2/tweets/{}", req.in_reply_to),
+                    &[("tweet.fields", "author_id".to_string())],
+                )
+                .await?;
+            let author = tweet.data.author_id.ok_or_else(|| {
+                ConnectorError::Malformed("the tweet to answer has no author_id".into())
+            })?;
+            return self.send_direct(&author, &req.text).await;
         }
         let body = serde_json::json!({
             "text": req.text,

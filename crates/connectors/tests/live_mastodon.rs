@@ -219,3 +219,24 @@ async fn health_is_ok_with_the_token_and_unauthorized_without() {
         ConnectorError::Unauthorized
     );
 }
+
+#[tokio::test]
+async fn a_hashtag_query_reads_the_tag_timeline_once() {
+    let Some(server) = MockServer::start().await else {
+        return;
+    };
+    let ana = Client::new(&server, ANA_TOKEN);
+    let masto = lumen(&server, LUMEN_TOKEN);
+    ana.post_status(serde_json::json!({"status": "Nothing to see here"})).await;
+    let tagged = ana
+        .post_status(serde_json::json!({"status": "Whole street offline again #lumenoutage"}))
+        .await;
+    let page = masto.search("#lumenoutage", None).await.expect("tag timeline");
+    let ids: Vec<_> = page.posts.iter().map(|p| p.post.external_id.as_str()).collect();
+    assert_eq!(ids, vec![tagged["id"].as_str().unwrap()], "only the tagged post");
+    let again = masto
+        .search("#lumenoutage", page.next_cursor.as_ref())
+        .await
+        .expect("again");
+    assert!(again.posts.is_empty(), "seen posts come once: {:?}", again.posts);
+}

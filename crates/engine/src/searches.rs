@@ -14,7 +14,8 @@
 //! Queries the network cannot narrow (only negations, prefixes, follower
 //! counts...) are not sent: the account's poll brings its posts and every
 //! incoming post is checked locally anyway. A Mastodon query that asks for a
-//! hashtag timeline is not sent either (the connector has no such read yet).
+//! hashtag timeline is sent as `#tag`, which the Mastodon connector reads
+//! from `GET /api/v1/timelines/tag/:tag`.
 
 use serde::Serialize;
 use switchboard_connectors::{Connector, ConnectorError, Cursor};
@@ -45,6 +46,8 @@ pub fn network_of(network: &str) -> Option<Network> {
 pub fn search_text(query: &Query, network: Network) -> Option<String> {
     match query.to_network(network) {
         NetworkSearch::Query(q) if !q.trim().is_empty() => Some(q),
+        // The Mastodon connector reads a lone `#tag` from the tag's timeline.
+        NetworkSearch::HashtagTimeline(tag) if !tag.trim().is_empty() => Some(format!("#{tag}")),
         _ => None,
     }
 }

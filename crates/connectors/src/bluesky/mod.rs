@@ -14,9 +14,11 @@
 //! record, and a write that fails is checked again the same way, so a crash
 //! or a lost answer never makes a second copy.
 //!
-//! Direct messages go through Bluesky's separate chat service, which the
-//! reference servers do not run; they are refused in plain words.
+//! Direct messages go through Bluesky's chat service, forwarded by the PDS
+//! (see [`chat`]); the reference servers do not run one, so that path is
+//! tested against recorded payloads.
 
+mod chat;
 mod cursor;
 mod model;
 mod session;
@@ -231,13 +233,17 @@ impl Connector for BlueskyConnector {
     }
 
     async fn send_reply(&self, req: ReplyRequest) -> Result<SentReply, ConnectorError> {
+        let did = self.xrpc.session().await?.did;
         if req.direct {
-            return Err(ConnectorError::Unsupported("direct messages on Bluesky from Switchboard yet (answer in the thread)"));
+            // To the author of the post answered: the DID in its URI.
+            let (recipient, _, _) = at_uri_parts(&req.in_reply_to)
+                .ok_or_else(|| ConnectorError::Malformed(format!("{:?} is not a Bluesky post address", req.in_reply_to)))?;
+            let sent = chat::send_direct(&self.xrpc, &did, recipient, &req.text, req.queued_at).await?;
+            return Ok(SentReply { external_id: format!("chat:{}:{}", sent.convo_id, sent.message_id), url: None });
         }
         if req.text.chars().count() > MAX_TEXT {
             return Err(ConnectorError::Unsupported("replies longer than 300 characters"));
         }
-        let did = self.xrpc.session().await?.did;
         let rkey = tid::reply_tid(req.queued_at, &req.idempotency_key);
         if let Some(sent) = self.existing(&did, &rkey).await? {
             return Ok(sent); // an earlier attempt got through

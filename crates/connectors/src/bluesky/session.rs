@@ -107,11 +107,20 @@ impl Xrpc {
 
     /// An authenticated XRPC query (GET `xrpc/{method}`).
     pub async fn query<T: DeserializeOwned>(&self, method: &str, params: &[(&str, String)]) -> Result<T, ConnectorError> {
+        self.query_via(method, params, None).await
+    }
+
+    /// An authenticated XRPC query the PDS forwards to the service named by
+    /// `proxy` (the `atproto-proxy` header, e.g. Bluesky's chat service).
+    pub async fn query_via<T: DeserializeOwned>(&self, method: &str, params: &[(&str, String)], proxy: Option<&str>) -> Result<T, ConnectorError> {
         let url = endpoint(&self.base, &format!("xrpc/{method}"))?;
         let call = |s: Session| {
             let url = url.clone();
             async move {
-                let resp = self.http.send(|c| c.get(url.clone()).query(params).bearer_auth(s.access.expose())).await?;
+                let resp = self
+                    .http
+                    .send(|c| with_proxy(c.get(url.clone()).query(params).bearer_auth(s.access.expose()), proxy))
+                    .await?;
                 read_json::<T>(resp).await
             }
         };
@@ -126,11 +135,19 @@ impl Xrpc {
     /// Only for calls that are safe to repeat (the connector's writes carry a
     /// fixed record key).
     pub async fn procedure<T: DeserializeOwned>(&self, method: &str, body: &Value) -> Result<T, ConnectorError> {
+        self.procedure_via(method, body, None, true).await
+    }
+
+    /// A procedure forwarded to `proxy`; `repeatable` false sends it once
+    /// (no retry on a lost answer; a refused session is still renewed, as
+    /// then nothing was done).
+    pub async fn procedure_via<T: DeserializeOwned>(&self, method: &str, body: &Value, proxy: Option<&str>, repeatable: bool) -> Result<T, ConnectorError> {
         let url = endpoint(&self.base, &format!("xrpc/{method}"))?;
         let call = |s: Session| {
             let url = url.clone();
             async move {
-                let resp = self.http.send(|c| c.post(url.clone()).json(body).bearer_auth(s.access.expose())).await?;
+                let make = |c: &reqwest::Client| with_proxy(c.post(url.clone()).json(body).bearer_auth(s.access.expose()), proxy);
+                let resp = if repeatable { self.http.send(make).await? } else { self.http.send_once(make).await? };
                 read_json::<T>(resp).await
             }
         };
@@ -139,6 +156,13 @@ impl Xrpc {
             Err(e) if session_refused(&e) => call(self.renew(&session).await?).await,
             other => other,
         }
+    }
+}
+
+fn with_proxy(req: reqwest::RequestBuilder, proxy: Option<&str>) -> reqwest::RequestBuilder {
+    match proxy {
+        Some(service) => req.header("atproto-proxy", service),
+        None => req,
     }
 }
 

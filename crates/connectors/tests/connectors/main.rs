@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use switchboard_connectors::{Http, HttpConfig};
 
+mod bluesky; // chat DMs sent once, session refresh, 429 ratelimit-reset, malformed bodies
 mod feed; // RSS/Atom: first poll, cursor, 304, malformed feed
 mod http; // retry, backoff, rate limits, timeouts, secrets in errors
 mod mastodon; // notifications, paging, replies with Idempotency-Key, search

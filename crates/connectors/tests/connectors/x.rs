@@ -277,8 +277,14 @@ async fn a_failed_reply_is_not_retried() {
 }
 
 #[tokio::test]
-async fn direct_replies_need_the_recipient_id() {
+async fn a_direct_reply_goes_to_the_author_of_the_tweet_answered() {
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/2/tweets/1897654321000000204"))
+        .and(query_param("tweet.fields", "author_id"))
+        .respond_with(json_status(200, "x-tweet-lookup.json"))
+        .mount(&server)
+        .await;
     Mock::given(method("POST"))
         .and(path(
             "/2/dm_conversations/with/1422000000000000042/messages",
@@ -291,12 +297,8 @@ async fn direct_replies_need_the_recipient_id() {
         .mount(&server)
         .await;
     let x = connector(&server, 100);
-    assert_eq!(
-        x.send_reply(reply(true)).await.unwrap_err(),
-        ConnectorError::Unsupported("direct messages without the recipient's id")
-    );
     let sent = x
-        .send_direct("1422000000000000042", "Hi Priya, which order is it?")
+        .send_reply(ReplyRequest { text: "Hi Priya, which order is it?".into(), ..reply(true) })
         .await
         .unwrap();
     assert_eq!(sent.external_id, "1897654321000000400");
