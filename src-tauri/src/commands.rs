@@ -1,15 +1,20 @@
 //! The commands the front end calls (`invoke` in ui/src/lib/api.ts). Each one
 //! is a thin call into [`Desk`]; errors cross as `{code, message}`.
 
+use std::sync::Mutex;
+use std::time::Duration;
+
 use switchboard_core::account::Account;
 use switchboard_core::case::CaseStatus;
 use switchboard_core::outbox::OutboxItem;
 use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
 use switchboard_engine::listen::PollOutcome;
+use switchboard_engine::oauth::{OAuthClient, SystemBrowser};
 use switchboard_engine::{Desk, DeskError};
 use switchboard_store::listening::ListeningQuery;
 use switchboard_vault::Secret;
 use tauri::State;
+use tokio::sync::oneshot;
 
 /// The open workspace, or why it could not be opened.
 pub struct Workspace(pub Result<Desk, DeskError>);
@@ -171,6 +176,155 @@ fn without_secret(mut e: DeskError, secret: &Secret) -> DeskError {
     e
 }
 
+/// How long a browser sign-in waits for the person to finish it.
+const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The sign-in waiting in the browser, if any: sending (or dropping) stops it.
+static SIGN_IN: Mutex<Option<oneshot::Sender<()>>> = Mutex::new(None);
+
+/// What a browser sign-in was given, checked before any browser opens.
+#[derive(Debug, PartialEq)]
+struct SignIn {
+    network: &'static str,
+    base_url: String,
+    handle: String,
+    user_id: Option<String>,
+    client_id: String,
+    redirect_port: Option<u16>,
+}
+
+/// Connects an X, Reddit or Mastodon account through the network's own
+/// sign-in page: the system browser opens it, the redirect comes back to
+/// `http://127.0.0.1:<redirect_port>/callback`, and the tokens are checked
+/// with the network and kept in the OS keychain by the engine. Waits up to
+/// five minutes for the person to finish (`cancel_oauth` stops it sooner; a
+/// new sign-in replaces a waiting one). For Mastodon an empty client id
+/// registers Switchboard on the instance. The client secret is wrapped in a
+/// [`Secret`] on arrival, never returned, and scrubbed from errors.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn connect_oauth(
+    ws: State<'_, Workspace>,
+    network: String,
+    base_url: String,
+    handle: String,
+    user_id: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    redirect_port: Option<i64>,
+) -> Reply<Account> {
+    let secret = Secret::new(client_secret.unwrap_or_default());
+    let scrub = |e: DeskError| without_secret(e, &secret);
+    let desk = ws.desk()?;
+    let sign_in = check_oauth(&network, &base_url, &handle, user_id.as_deref(), client_id.as_deref(), redirect_port).map_err(scrub)?;
+    let mut client = OAuthClient::new(sign_in.client_id.clone());
+    client.client_secret = Some(secret.clone()).filter(|s| !s.expose().trim().is_empty());
+    client.redirect_port = sign_in.redirect_port;
+    client.timeout = SIGN_IN_TIMEOUT;
+
+    let (stop, stopped) = oneshot::channel();
+    if let Ok(mut slot) = SIGN_IN.lock() {
+        // Dropping the older sender stops a sign-in nobody waits for any more.
+        *slot = Some(stop);
+    }
+    let flow = desk.connect_oauth(sign_in.network, &sign_in.base_url, &sign_in.handle, sign_in.user_id.as_deref(), client, &SystemBrowser);
+    let result = tokio::select! {
+        r = flow => r,
+        _ = stopped => Err(DeskError::invalid("the sign-in was cancelled before it finished")),
+    };
+    if let Ok(mut slot) = SIGN_IN.lock() {
+        if slot.as_ref().is_some_and(|s| s.is_closed()) {
+            *slot = None;
+        }
+    }
+    result.map_err(scrub)
+}
+
+/// Stops the browser sign-in that is waiting, if any. Returns whether one was.
+#[tauri::command]
+pub async fn cancel_oauth() -> Reply<bool> {
+    let waiting = SIGN_IN.lock().ok().and_then(|mut slot| slot.take());
+    Ok(waiting.is_some_and(|stop| stop.send(()).is_ok()))
+}
+
+/// What can be refused before a browser opens: a network without OAuth
+/// sign-in here, a missing address or handle, X without its user id, X or
+/// Reddit without the client id or redirect port of the app registered with
+/// them, a port outside 1 to 65535.
+fn check_oauth(
+    network: &str,
+    base_url: &str,
+    handle: &str,
+    user_id: Option<&str>,
+    client_id: Option<&str>,
+    redirect_port: Option<i64>,
+) -> Result<SignIn, DeskError> {
+    let network = match network {
+        "x" => "x",
+        "reddit" => "reddit",
+        "mastodon" => "mastodon",
+        other => {
+            return Err(DeskError::invalid(format!(
+                "{other:?} accounts do not sign in with the browser: x, reddit or mastodon do (bluesky connects with an app password)"
+            )))
+        }
+    };
+    let name = match network {
+        "x" => "X",
+        "reddit" => "Reddit",
+        _ => "Mastodon",
+    };
+    let blank = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let base_url = base_url.trim();
+    if base_url.is_empty() {
+        return Err(DeskError::invalid(if network == "mastodon" {
+            "the instance address is missing"
+        } else {
+            "the server address is missing"
+        }));
+    }
+    let handle = handle.trim();
+    if handle.trim_start_matches('@').trim_start_matches("u/").is_empty() {
+        return Err(DeskError::invalid("the account's handle is missing"));
+    }
+    let user_id = blank(user_id);
+    if network == "x" {
+        match user_id.as_deref() {
+            None => return Err(DeskError::invalid("an X account needs its numeric user id")),
+            Some(id) if !id.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(DeskError::invalid(format!("{id:?} is not an X user id: digits only")))
+            }
+            _ => {}
+        }
+    }
+    let client_id = blank(client_id);
+    if network != "mastodon" && client_id.is_none() {
+        return Err(DeskError::invalid(format!("signing in with {name} needs the client id of the app registered with {name}")));
+    }
+    let redirect_port = match redirect_port {
+        None => None,
+        Some(p) => Some(
+            u16::try_from(p)
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| DeskError::invalid(format!("the redirect port must be between 1 and 65535, not {p}")))?,
+        ),
+    };
+    if network != "mastodon" && redirect_port.is_none() {
+        return Err(DeskError::invalid(format!(
+            "signing in with {name} needs the redirect port registered with the app (its redirect address is http://127.0.0.1:PORT/callback)"
+        )));
+    }
+    Ok(SignIn {
+        network,
+        base_url: base_url.to_string(),
+        handle: handle.to_string(),
+        user_id: if network == "x" { user_id } else { None },
+        client_id: client_id.unwrap_or_default(),
+        redirect_port,
+    })
+}
+
 /// Every listening query with its department id, tag and matches so far.
 #[tauri::command]
 pub async fn listening_queries(ws: State<'_, Workspace>) -> Reply<Vec<ListeningQuery>> {
@@ -265,5 +419,53 @@ mod tests {
         for network in ["bluesky", "mastodon", "x", "reddit"] {
             assert!(check_connect(network, "https://a.example", "h", &secret).is_ok(), "{network}");
         }
+    }
+
+    #[test]
+    fn a_browser_sign_in_is_checked_before_the_browser_opens() {
+        let refuse = |network, base, handle, user: Option<&str>, client: Option<&str>, port: Option<i64>| {
+            check_oauth(network, base, handle, user, client, port).unwrap_err()
+        };
+        let x = |user, client, port| refuse("x", "https://api.x.com", "LumenHelp", user, client, port).message;
+        assert!(refuse("bluesky", "https://bsky.social", "h", None, Some("id"), Some(8719)).message.contains("do not sign in with the browser"));
+        assert!(refuse("rss", "https://a.example", "h", None, Some("id"), Some(8719)).message.contains("\"rss\""));
+        assert_eq!(refuse("bluesky", "", "", None, None, None).code, "invalid");
+        assert_eq!(x(None, Some("id"), Some(8719)), "an X account needs its numeric user id");
+        assert_eq!(x(Some("  "), Some("id"), Some(8719)), "an X account needs its numeric user id");
+        assert!(x(Some("13000x"), Some("id"), Some(8719)).contains("digits only"));
+        assert!(x(Some("1300"), None, Some(8719)).contains("needs the client id of the app registered with X"));
+        assert!(x(Some("1300"), Some(" "), Some(8719)).contains("client id"));
+        assert!(x(Some("1300"), Some("id"), None).contains("needs the redirect port"));
+        for port in [0, -1, 65536, 1 << 40] {
+            assert_eq!(x(Some("1300"), Some("id"), Some(port)), format!("the redirect port must be between 1 and 65535, not {port}"));
+        }
+        assert!(refuse("reddit", "https://oauth.reddit.com", "LumenSupport", None, None, Some(8719)).message.contains("registered with Reddit"));
+        assert!(refuse("reddit", "https://oauth.reddit.com", "LumenSupport", None, Some("id"), None).message.contains("redirect port"));
+        assert_eq!(refuse("reddit", "https://oauth.reddit.com", " u/ ", None, Some("id"), Some(8719)).message, "the account's handle is missing");
+        assert_eq!(refuse("mastodon", " ", "lumen", None, None, None).message, "the instance address is missing");
+        assert!(refuse("mastodon", "https://social.example", "lumen", None, None, Some(70000)).message.contains("not 70000"));
+
+        // What passes, trimmed; Mastodon needs neither a client id (it registers an app) nor a port.
+        assert_eq!(
+            check_oauth("x", " https://api.x.com ", " LumenHelp ", Some(" 1300000000000000001 "), Some(" abc "), Some(8719)).unwrap(),
+            SignIn {
+                network: "x",
+                base_url: "https://api.x.com".into(),
+                handle: "LumenHelp".into(),
+                user_id: Some("1300000000000000001".into()),
+                client_id: "abc".into(),
+                redirect_port: Some(8719),
+            }
+        );
+        let reddit = check_oauth("reddit", "https://oauth.reddit.com", "LumenSupport", Some("ignored"), Some("id"), Some(65535)).unwrap();
+        assert_eq!((reddit.user_id, reddit.redirect_port), (None, Some(65535)));
+        let mastodon = check_oauth("mastodon", "https://social.example", "lumen", None, Some(""), None).unwrap();
+        assert_eq!((mastodon.client_id.as_str(), mastodon.redirect_port), ("", None));
+        assert_eq!(check_oauth("mastodon", "https://social.example", "lumen", None, None, Some(1)).unwrap().redirect_port, Some(1));
+    }
+
+    #[tokio::test]
+    async fn cancelling_with_no_sign_in_waiting_says_so() {
+        assert!(!cancel_oauth().await.unwrap());
     }
 }

@@ -65,6 +65,8 @@ fn main() {
             commands::accounts,
             commands::connect_feed,
             commands::connect_account,
+            commands::connect_oauth,
+            commands::cancel_oauth,
             commands::poll_account,
             commands::listening_queries,
             commands::add_listening_query,

@@ -63,6 +63,24 @@ export interface ConnectAccount {
   userId: string | null;
 }
 
+/** The networks an account can sign in to with the browser (OAuth). */
+export type OAuthNetwork = 'x' | 'reddit' | 'mastodon';
+
+/** What connect_oauth needs: the app registered with the network (client id, an optional client
+ *  secret, the loopback port of its redirect address http://127.0.0.1:PORT/callback) and the
+ *  account. Mastodon takes no client id (null: Switchboard registers itself on the instance) and
+ *  any free port. The client secret goes to the OS keychain and never comes back. */
+export interface ConnectOAuth {
+  network: OAuthNetwork;
+  baseUrl: string;
+  handle: string;
+  /** X only: the account's numeric user id. */
+  userId: string | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  redirectPort: number | null;
+}
+
 /** A saved listening query (crates/store/src/listening.rs; not a generated binding). `query` is
  *  the text as the backend normalised it; `matches` counts the posts it matched so far. */
 export interface ListeningQuery {
@@ -102,6 +120,21 @@ export const api = {
       secret: req.secret,
       userId: req.userId,
     }),
+  /** Signs an X, Reddit or Mastodon account in through the network's page in the system browser
+   *  and resolves once the redirect came back and the token was checked (up to five minutes).
+   *  Rejects with the refusal in plain words (never containing the client secret). */
+  connectOAuth: (req: ConnectOAuth) =>
+    call<Account>('connect_oauth', {
+      network: req.network,
+      baseUrl: req.baseUrl,
+      handle: req.handle,
+      userId: req.userId,
+      clientId: req.clientId,
+      clientSecret: req.clientSecret,
+      redirectPort: req.redirectPort,
+    }),
+  /** Stops the browser sign-in that is waiting (its connectOAuth rejects); false if none was. */
+  cancelOAuth: () => call<boolean>('cancel_oauth'),
   listeningQueries: () => call<ListeningQuery[]>('listening_queries'),
   /** Saves a listening query (replacing one of the same name); `department` is a slug. A query
    *  that does not read rejects as `invalid` with the column of the problem in the message. */

@@ -4,7 +4,8 @@
 // Mastodon cases are answered by a connected demo account; Reddit sending always fails (to show a
 // failed reply in the outbox) and Reviews has no account at all. Accounts: connect_account accepts
 // any secret except one containing "wrong" (refused like a network would); the secret is not
-// kept. Listening queries: a small checker refuses unbalanced quotes and parentheses and a
+// kept. connect_oauth ("Sign in with the browser") succeeds after a short wait unless the client id
+// contains "wrong"; cancel_oauth stops a waiting one. Listening queries: a small checker refuses unbalanced quotes and parentheses and a
 // dangling OR / AND with the column, like the real parser. Never loaded
 // in production builds or inside Tauri (see main.ts).
 import { mockIPC } from '@tauri-apps/api/mocks';
@@ -159,6 +160,33 @@ export function installMock(params: URLSearchParams) {
     };
     accounts = [...accounts, account];
     return { ...account };
+  }
+
+  /** The browser sign-in that is waiting, if any: calling it cancels it. */
+  let cancelSignIn: (() => void) | null = null;
+
+  async function connectOAuth(a: Record<string, any>): Promise<Account> {
+    const network = a.network as string;
+    if (!['x', 'reddit', 'mastodon'].includes(network)) throw { code: 'invalid', message: `"${network}" accounts do not sign in with the browser: x, reddit or mastodon do` };
+    const port = a.redirectPort as number | null;
+    if (port !== null && (port < 1 || port > 65535)) throw { code: 'invalid', message: `the redirect port must be between 1 and 65535, not ${port}` };
+    const clientId = ((a.clientId as string | null) ?? '').trim();
+    if (network !== 'mastodon' && clientId === '') throw { code: 'invalid', message: `signing in needs the client id of the app registered with ${NETWORK_HOSTS[network]}` };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cancelSignIn = null;
+        resolve();
+      }, 1500);
+      cancelSignIn = () => {
+        clearTimeout(timer);
+        cancelSignIn = null;
+        reject({ code: 'invalid', message: 'the sign-in was cancelled before it finished' });
+      };
+    });
+    if (clientId.includes('wrong')) {
+      throw { code: 'invalid', message: `the authorization server refused the authorization code (HTTP 401): invalid_client — unknown client ${clientId}` };
+    }
+    return connectAccount(network, a.baseUrl, a.handle, 'oauth-token', a.userId);
   }
 
   let queries: ListeningQuery[] = [
@@ -369,6 +397,13 @@ export function installMock(params: URLSearchParams) {
         return connectFeed(a.url, a.name);
       case 'connect_account':
         return connectAccount(a.network, a.baseUrl, a.handle, a.secret, a.userId);
+      case 'connect_oauth':
+        return connectOAuth(a);
+      case 'cancel_oauth': {
+        const waiting = cancelSignIn !== null;
+        cancelSignIn?.();
+        return waiting;
+      }
       case 'listening_queries':
         return structuredClone(queries);
       case 'add_listening_query':
