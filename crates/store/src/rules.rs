@@ -1,0 +1,342 @@
+//! What rules, SLA policies and the playbook need from the case log, and
+//! what they leave on it.
+//!
+//! - Team configuration: every saved version of the rules, playbook and SLA
+//!   files (`team_config`), one active per kind.
+//! - The facts of a case in one read ([`CaseFactsRow`]): the case, its
+//!   customer's newest post, author, linked customer, tags, and the labels
+//!   and predictions on that post (the team's own labels win).
+//! - Triage results: priority with its reasons, SLA due and policy, the
+//!   suggested template, the newest post triaged. These are derived values,
+//!   so writing them does not grow the case's version (an agent's open case
+//!   is not made stale by a clock ticking); changes people see — routing,
+//!   assignment, tags, status — go through the actions that write events.
+//! - Assignment: members of a department with their open load, and the
+//!   round robin's last turn.
+
+use sqlx::Row;
+use switchboard_core::time::now_ms;
+
+use crate::{Result, Store, StoreError};
+
+/// The kinds of team configuration.
+pub const KINDS: [&str; 3] = ["rules", "playbook", "sla"];
+
+/// One saved version of a configuration file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConfigVersion {
+    pub id: i64,
+    pub kind: String,
+    pub version: i64,
+    pub text: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+    pub active: bool,
+}
+
+/// A case as the rules see it, straight from the store (`None` where unknown).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseFactsRow {
+    pub case_id: i64,
+    pub channel: String,
+    pub account: Option<String>,
+    pub status: String,
+    pub department: Option<String>,
+    pub department_id: Option<i64>,
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
+    pub version: i64,
+    pub opened_at: i64,
+    pub first_response_at: Option<i64>,
+    pub sla_policy: Option<String>,
+    pub sla_due_at: Option<i64>,
+    pub sla_warned_due: Option<i64>,
+    pub suggested_template: Option<String>,
+    pub subject: String,
+    pub handle: String,
+    pub author_name: Option<String>,
+    pub followers: Option<i64>,
+    pub customer_name: Option<String>,
+    pub value_tier: Option<String>,
+    pub lifetime_value: Option<f64>,
+    /// The newest customer post.
+    pub post_id: Option<i64>,
+    pub text: String,
+    pub last_customer_post_at: Option<i64>,
+    pub last_reply_at: Option<i64>,
+    /// (field, value, score) from labels, then predictions for fields without a label.
+    pub judgements: Vec<(String, String, Option<f64>)>,
+    pub tags: Vec<String>,
+}
+
+impl CaseFactsRow {
+    /// The value judged for `field` (`sentiment`, `topic`, `language`...).
+    pub fn judged(&self, field: &str) -> Option<(&str, Option<f64>)> {
+        self.judgements.iter().find(|j| j.0 == field).map(|j| (j.1.as_str(), j.2))
+    }
+}
+
+/// What triage leaves on a case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TriageWrite {
+    pub priority: f64,
+    /// Largest first.
+    pub reasons: Vec<String>,
+    pub sla_due_at: Option<i64>,
+    pub sla_policy: Option<String>,
+    pub suggested_template: Option<String>,
+    /// The newest customer post now triaged (`None` keeps the one recorded).
+    pub triaged_post_id: Option<i64>,
+}
+
+/// A member who can take cases, with the unresolved cases they hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberLoad {
+    pub id: i64,
+    pub handle: String,
+    pub open_cases: i64,
+}
+
+fn config_from_row(r: &sqlx::any::AnyRow) -> ConfigVersion {
+    ConfigVersion {
+        id: r.get(0),
+        kind: r.get(1),
+        version: r.get(2),
+        text: r.get(3),
+        saved_by: r.get(4),
+        saved_at: r.get(5),
+        active: r.get::<i64, _>(6) != 0,
+    }
+}
+
+const CONFIG_COLUMNS: &str = "id, kind, version, text, saved_by, saved_at, active";
+
+impl Store {
+    /// The active version of a configuration file, if the team saved one.
+    pub async fn active_config(&self, kind: &str) -> Result<Option<ConfigVersion>> {
+        let row = sqlx::query(&format!("SELECT {CONFIG_COLUMNS} FROM team_config WHERE kind = $1 AND active = 1 ORDER BY version DESC LIMIT 1"))
+            .bind(kind)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(config_from_row))
+    }
+
+    /// Every saved version of a kind, newest first.
+    pub async fn config_history(&self, kind: &str) -> Result<Vec<ConfigVersion>> {
+        let rows = sqlx::query(&format!("SELECT {CONFIG_COLUMNS} FROM team_config WHERE kind = $1 ORDER BY version DESC"))
+            .bind(kind)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(config_from_row).collect())
+    }
+
+    /// Stores `text` as the next version of `kind` and makes it the active
+    /// one. The caller checks the text first.
+    pub async fn save_config(&self, kind: &str, text: &str, saved_by: &str) -> Result<ConfigVersion> {
+        if !KINDS.contains(&kind) {
+            return Err(StoreError::Invalid(format!("no configuration kind {kind:?} (known: {})", KINDS.join(", "))));
+        }
+        let mut tx = self.pool().begin().await?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM team_config WHERE kind = $1").bind(kind).fetch_one(&mut *tx).await?;
+        let version = last.unwrap_or(0) + 1;
+        sqlx::query("UPDATE team_config SET active = 0 WHERE kind = $1").bind(kind).execute(&mut *tx).await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO team_config (kind, version, text, saved_by, saved_at, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING {CONFIG_COLUMNS}"
+        ))
+        .bind(kind)
+        .bind(version)
+        .bind(text)
+        .bind(saved_by)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.message().to_lowercase().contains("unique") => {
+                StoreError::Conflict(format!("someone saved {kind} at the same moment; try again"))
+            }
+            other => StoreError::Db(other),
+        })?;
+        tx.commit().await?;
+        Ok(config_from_row(&row))
+    }
+
+    /// Everything the rules look at for one case.
+    pub async fn case_facts_row(&self, case_id: i64) -> Result<CaseFactsRow> {
+        let r = sqlx::query(
+            "SELECT c.id, c.channel, c.account, c.status, d.slug, c.department_id, m.handle, m.name, c.version, c.opened_at,
+                    c.first_response_at, c.sla_policy, c.sla_due_at, c.sla_warned_due, c.suggested_template, c.subject,
+                    COALESCE(a.handle, ''), a.display_name, a.followers, cu.name, cu.value_tier, cu.lifetime_value
+             FROM cases c
+             LEFT JOIN departments d ON d.id = c.department_id
+             LEFT JOIN members m ON m.id = c.assignee_id
+             LEFT JOIN authors a ON a.id = c.author_id
+             LEFT JOIN customers cu ON cu.id = a.customer_id
+             WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no case #{case_id}")))?;
+        let mut facts = CaseFactsRow {
+            case_id: r.get(0),
+            channel: r.get(1),
+            account: r.get(2),
+            status: r.get(3),
+            department: r.get(4),
+            department_id: r.get(5),
+            assignee: r.get(6),
+            assignee_name: r.get(7),
+            version: r.get(8),
+            opened_at: r.get(9),
+            first_response_at: r.get(10),
+            sla_policy: r.get(11),
+            sla_due_at: r.get(12),
+            sla_warned_due: r.get(13),
+            suggested_template: r.get(14),
+            subject: r.get(15),
+            handle: r.get(16),
+            author_name: r.get(17),
+            followers: r.get(18),
+            customer_name: r.get(19),
+            value_tier: r.get(20),
+            lifetime_value: r.get(21),
+            ..Default::default()
+        };
+        let newest = sqlx::query(
+            "SELECT id, text, created_at FROM posts WHERE case_id = $1 AND direction = 'inbound' ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(case_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(p) = newest {
+            facts.post_id = Some(p.get(0));
+            facts.text = p.get(1);
+            facts.last_customer_post_at = Some(p.get(2));
+        }
+        facts.last_reply_at = sqlx::query_scalar("SELECT MAX(created_at) FROM posts WHERE case_id = $1 AND direction = 'outbound'")
+            .bind(case_id)
+            .fetch_one(self.pool())
+            .await?;
+        if let Some(post_id) = facts.post_id {
+            let labels = sqlx::query("SELECT field, value FROM labels WHERE post_id = $1").bind(post_id).fetch_all(self.pool()).await?;
+            for l in &labels {
+                facts.judgements.push((l.get(0), l.get(1), None));
+            }
+            let predictions = sqlx::query("SELECT field, value, score FROM predictions WHERE post_id = $1").bind(post_id).fetch_all(self.pool()).await?;
+            for p in &predictions {
+                let field: String = p.get(0);
+                if facts.judged(&field).is_none() {
+                    facts.judgements.push((field, p.get(1), p.get(2)));
+                }
+            }
+        }
+        facts.tags = self.case_tags(case_id).await?;
+        Ok(facts)
+    }
+
+    /// Cases with a customer post not yet triaged, oldest case first.
+    pub async fn cases_to_triage(&self, limit: i64, active_since: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.id FROM cases c WHERE c.last_post_at >= $2 AND EXISTS (SELECT 1 FROM posts p WHERE p.case_id = c.id
+               AND p.direction = 'inbound' AND p.id > COALESCE(c.triaged_post_id, 0)) ORDER BY c.id LIMIT $1",
+        )
+        .bind(limit.max(1))
+        .bind(active_since)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Records what triage decided (no version change, no event: see the module comment).
+    pub async fn save_triage(&self, case_id: i64, t: &TriageWrite) -> Result<()> {
+        let reasons = serde_json::to_string(&t.reasons).expect("a list of strings serialises");
+        let short = t.reasons.iter().take(3).cloned().collect::<Vec<_>>().join(" · ");
+        let done = sqlx::query(
+            "UPDATE cases SET priority = $1, priority_reasons = $2, priority_reason = $3, sla_due_at = $4, sla_policy = $5,
+                    suggested_template = $6, triaged_post_id = COALESCE($7, triaged_post_id) WHERE id = $8",
+        )
+        .bind(if t.priority.is_finite() { t.priority } else { 0.0 })
+        .bind(reasons)
+        .bind(short)
+        .bind(t.sla_due_at)
+        .bind(t.sla_policy.clone())
+        .bind(t.suggested_template.clone())
+        .bind(t.triaged_post_id)
+        .bind(case_id)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("no case #{case_id}")));
+        }
+        Ok(())
+    }
+
+    /// The reasons behind a case's priority, largest first (empty before triage).
+    pub async fn priority_reasons(&self, case_id: i64) -> Result<Vec<String>> {
+        let json: Option<String> = sqlx::query_scalar("SELECT priority_reasons FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(self.pool())
+            .await?
+            .flatten();
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+    }
+
+    /// Unresolved cases whose SLA falls due before `until`, soonest first.
+    pub async fn cases_due_before(&self, until: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM cases WHERE sla_due_at IS NOT NULL AND sla_due_at <= $1 AND status <> 'resolved' ORDER BY sla_due_at, id LIMIT $2",
+        )
+        .bind(until)
+        .bind(limit.max(1))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Notes that the escalation for the target due at `due` was made.
+    pub async fn mark_sla_warned(&self, case_id: i64, due: i64) -> Result<()> {
+        sqlx::query("UPDATE cases SET sla_warned_due = $1 WHERE id = $2").bind(due).bind(case_id).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Cases with a customer post since `since`, newest first (for dry runs).
+    pub async fn recent_cases(&self, since: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE last_post_at >= $1 ORDER BY last_post_at DESC, id DESC LIMIT $2")
+            .bind(since)
+            .bind(limit.max(1))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// The members of a department who take cases (not executives or admins),
+    /// with their unresolved cases, in id order.
+    pub async fn department_load(&self, department_id: i64) -> Result<Vec<MemberLoad>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.handle, (SELECT COUNT(*) FROM cases c WHERE c.assignee_id = m.id AND c.status <> 'resolved')
+             FROM members m WHERE m.department_id = $1 AND m.role IN ('agent', 'lead', 'approver') ORDER BY m.id",
+        )
+        .bind(department_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(|r| MemberLoad { id: r.get(0), handle: r.get(1), open_cases: r.get(2) }).collect())
+    }
+
+    /// The member the department's round robin gave a case last.
+    pub async fn last_turn(&self, department_id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT last_member_id FROM assignment_turns WHERE department_id = $1")
+            .bind(department_id)
+            .fetch_optional(self.pool())
+            .await?
+            .flatten())
+    }
+
+    pub async fn set_turn(&self, department_id: i64, member_id: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO assignment_turns (department_id, last_member_id) VALUES ($1, $2)
+             ON CONFLICT (department_id) DO UPDATE SET last_member_id = excluded.last_member_id",
+        )
+        .bind(department_id)
+        .bind(member_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
