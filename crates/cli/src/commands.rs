@@ -75,6 +75,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 report.labels,
                 report.rejected.len()
             );
+            // Link, learn from the labels, understand and triage what came in.
+            let done = desk.process_new().await?;
+            let trained: Vec<String> = done
+                .training
+                .fields
+                .iter()
+                .filter(|f| f.retrained)
+                .map(|f| format!("{} from {} labels", f.field, f.labels))
+                .collect();
+            println!(
+                "{} posts understood{}, {} authors linked to customers, {} cases triaged",
+                done.understood.scored,
+                if trained.is_empty() { String::new() } else { format!(" (models learned: {})", trained.join(", ")) },
+                done.identity.linked,
+                done.triage.cases
+            );
             Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(REJECTED_ROWS) })
         }
         Command::Export { what, format, out } => {
@@ -181,6 +197,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Queries { what: QueriesWhat::List } => list_queries(&desk).await,
+        Command::Customers { what } => crate::customers_cmd::run(&desk, what).await,
+        Command::Rules { what } => crate::team_cmd::run(&desk, "rules", what).await,
+        Command::Playbook { what } => crate::team_cmd::run(&desk, "playbook", what).await,
+        Command::Sla { what } => crate::team_cmd::run(&desk, "sla", what).await,
+        Command::Triage => crate::team_cmd::triage(&desk).await,
+        Command::Suggest { case } => crate::team_cmd::suggest(&desk, case).await,
         Command::Accounts { what: None | Some(AccountsWhat::List) } => {
             for a in desk.accounts().await? {
                 let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());

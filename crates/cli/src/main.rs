@@ -22,7 +22,9 @@
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
 mod commands;
+mod customers_cmd;
 mod oauth_cmd;
+mod team_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +89,31 @@ enum Command {
     Connect {
         #[command(subcommand)]
         what: ConnectWhat,
+    },
+    /// Routing rules (TOML): show, check, dry-run over past cases, save, history.
+    Rules {
+        #[command(subcommand)]
+        what: team_cmd::ConfigWhat,
+    },
+    /// The playbook of response templates (TOML): show, check, save, history.
+    Playbook {
+        #[command(subcommand)]
+        what: team_cmd::ConfigWhat,
+    },
+    /// SLA policies with business hours and holidays (TOML): show, check, save, history.
+    Sla {
+        #[command(subcommand)]
+        what: team_cmd::ConfigWhat,
+    },
+    /// Apply the rules to cases with new customer posts, refresh SLA clocks.
+    Triage,
+    /// The playbook's suggested response for a case.
+    Suggest { case: i64 },
+    /// Customer records and their social handles: import, review the
+    /// suggested links, link, unlink, merge, undo.
+    Customers {
+        #[command(subcommand)]
+        what: customers_cmd::CustomersWhat,
     },
     /// Connected accounts and feeds: add one, or list them with their last
     /// poll and last error (`accounts` alone lists).

@@ -62,6 +62,8 @@ pub enum EventKind {
     ReplyFailed,
     /// A tag was put on the case (by a person or a listening query).
     Tagged,
+    /// The case's author was linked to (or unlinked from) a customer record.
+    CustomerLinked,
 }
 
 impl EventKind {
@@ -78,11 +80,12 @@ impl EventKind {
             EventKind::ReplySent => "reply_sent",
             EventKind::ReplyFailed => "reply_failed",
             EventKind::Tagged => "tagged",
+            EventKind::CustomerLinked => "customer_linked",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         use EventKind::*;
-        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed, Tagged]
+        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed, Tagged, CustomerLinked]
             .into_iter()
             .find(|k| k.as_str() == s)
     }

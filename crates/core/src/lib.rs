@@ -12,6 +12,7 @@ pub mod account;
 pub mod case;
 pub mod conversation;
 pub mod desk;
+pub mod influence;
 pub mod outbox;
 pub mod post;
 pub mod priority;

@@ -52,6 +52,33 @@ pub struct PostView {
     #[ts(type = "number")]
     pub created_at: i64,
     pub reply_to: Option<String>,
+    /// `negative`, `neutral` or `positive`: the team's label if there is
+    /// one, else the model's prediction (customer posts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sentiment: Option<String>,
+    /// The sentiment score (-1..1) of the prediction; absent for a label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sentiment_score: Option<f64>,
+    /// The topic (`lost luggage`...), label first; absent when the model
+    /// found none (the post needs triage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub topic: Option<String>,
+    /// The topic prediction's confidence (0–1); absent for a label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub topic_confidence: Option<f64>,
+    /// The detected language (`en`, `fr`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub language: Option<String>,
+    /// The fields (`sentiment`, `topic`) whose value is the team's label
+    /// rather than a prediction.
+    #[serde(default)]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub labelled: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -66,6 +93,14 @@ pub struct AuthorView {
     pub followers: Option<i64>,
     #[ts(type = "number")]
     pub post_count: i64,
+    /// The influence score with its explanation (see `influence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub influence: Option<crate::influence::Influence>,
+    /// Why this person deserves a second look (influence, value), if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stands_out: Option<Vec<crate::influence::StandOut>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -77,6 +112,22 @@ pub struct CustomerCard {
     pub emails: Vec<String>,
     pub value_tier: Option<String>,
     pub lifetime_value: Option<f64>,
+    /// The key in the organisation's own records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub customer_ref: Option<String>,
+    /// `channel:handle` for each handle the customer is known by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub handles: Option<Vec<String>>,
+    /// The case author's influence, shown next to the customer's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub influence: Option<crate::influence::Influence>,
+    /// Why this customer deserves a second look (influence, value), if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stands_out: Option<Vec<crate::influence::StandOut>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -88,6 +139,34 @@ pub struct CaseDetail {
     pub customer: Option<CustomerCard>,
     /// Oldest first.
     pub events: Vec<CaseEvent>,
+    /// Why the case has its priority, largest weight first: "negative",
+    /// "tier A customer", "48k followers", "40 min left on SLA". Empty
+    /// until the rules have triaged the case.
+    #[serde(default)]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub priority_reasons: Vec<String>,
+    /// The playbook's response for this case, rendered for its customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub suggestion: Option<SuggestionView>,
+}
+
+/// A response template the playbook suggests for a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct SuggestionView {
+    /// The template's slug, e.g. `outage-update`.
+    pub template: String,
+    /// The template's name for people.
+    pub name: String,
+    /// The text with the case's variables filled in (plain text).
+    pub text: String,
+    /// The department that owns the template.
+    pub department: Option<String>,
+    /// Whether a reply from it goes through approval before it is sent.
+    pub approval_required: bool,
+    /// The department that approves it (`legal`, `pr`...).
+    pub approver: Option<String>,
 }
 
 /// What the app needs at start: whether the workspace is empty (offer the

@@ -201,13 +201,17 @@ impl Desk {
     /// the account's OAuth refresh token, when it has one.
     pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
         let connector = self.connector_of(account_id).await?;
-        match poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await {
+        let outcome = match poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await {
             Err(e) if e.code == "unauthorized" && self.refresh_credentials(account_id).await.unwrap_or(false) => {
                 let connector = self.connector_of(account_id).await?;
                 poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
             }
             other => other,
+        }?;
+        if outcome.stored > 0 {
+            self.process_new().await?;
         }
+        Ok(outcome)
     }
 
     /// Does what is due: polls every enabled account whose next poll has
@@ -226,7 +230,13 @@ impl Desk {
             }
         }
         // Listening queries sent to the networks' searches that are due.
-        stored += self.run_searches(now).await?;
+        let found = self.run_searches(now).await?;
+        if found > 0 {
+            self.process_new().await?;
+        }
+        stored += found;
+        // SLA clocks: escalate what is about to be missed.
+        self.sla_tick(now).await?;
         // Failed replies wait for a person to retry them: a refused token
         // would otherwise fail (and fill the timeline) every round.
         for sent in self.send_replies(false).await? {

@@ -70,6 +70,9 @@ impl Desk {
             return Err(DeskError::invalid("the demo workspace only loads into an empty workspace"));
         }
         crate::demo::load(&self.store, switchboard_core::time::now_ms()).await?;
+        // Understood and triaged like any new posts: the first screen shows
+        // priorities with their reasons and the playbook's suggestions.
+        self.process_new().await?;
         self.workspace_info().await
     }
 
@@ -78,7 +81,10 @@ impl Desk {
     }
 
     pub async fn case_detail(&self, case_id: i64) -> Result<CaseDetail, DeskError> {
-        Ok(self.store.case_detail(case_id).await?)
+        let mut detail = self.store.case_detail(case_id).await?;
+        // The playbook's suggestion; a case view never fails for want of one.
+        detail.suggestion = self.suggested_reply(case_id).await.ok().flatten();
+        Ok(detail)
     }
 
     /// Assigns the case (or unassigns it with `None`). With `expected_version`

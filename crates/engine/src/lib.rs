@@ -11,12 +11,16 @@ pub mod connections;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod identity;
 pub mod listen;
 pub mod location;
 pub mod oauth;
+pub mod pipeline;
 pub mod replies;
 pub mod routing;
 pub mod searches;
+pub mod triage;
+pub mod understand;
 
 pub use desk::Desk;
 pub use error::DeskError;

@@ -51,7 +51,7 @@ impl Store {
 
     pub async fn case_detail(&self, case_id: i64) -> Result<CaseDetail> {
         let case = self.case_summary(case_id).await?;
-        let posts = sqlx::query(
+        let mut posts: Vec<PostView> = sqlx::query(
             "SELECT p.id, p.channel, p.external_id, p.direction, a.handle, a.display_name, p.text, p.created_at, p.reply_to
              FROM posts p JOIN authors a ON a.id = p.author_id WHERE p.case_id = $1 ORDER BY p.created_at, p.id",
         )
@@ -71,9 +71,16 @@ impl Store {
                 text: r.get(6),
                 created_at: r.get(7),
                 reply_to: r.get(8),
+                sentiment: None,
+                sentiment_score: None,
+                topic: None,
+                topic_confidence: None,
+                language: None,
+                labelled: Vec::new(),
             }
         })
         .collect();
+        self.fill_understanding(case_id, &mut posts).await?;
         let author_row = sqlx::query(
             "SELECT a.id, a.channel, a.handle, a.display_name, a.followers, a.customer_id,
                     (SELECT COUNT(*) FROM posts p WHERE p.author_id = a.id)
@@ -83,7 +90,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let mut customer = None;
-        let author = match author_row {
+        let mut author = match author_row {
             Some(r) => {
                 if let Some(cid) = r.get::<Option<i64>, _>(5) {
                     customer = self.customer_card(cid).await?;
@@ -95,12 +102,68 @@ impl Store {
                     display_name: r.get(3),
                     followers: r.get(4),
                     post_count: r.get(6),
+                    influence: None,
+                    stands_out: None,
                 })
             }
             None => None,
         };
+        self.fill_identity_cards(&mut author, &mut customer).await?;
         let events = self.case_events(case_id).await?;
-        Ok(CaseDetail { case, posts, author, customer, events })
+        // The suggested reply needs the playbook: the engine's case view fills it.
+        let priority_reasons = self.priority_reasons(case_id).await?;
+        Ok(CaseDetail { case, posts, author, customer, events, priority_reasons, suggestion: None })
+    }
+
+    /// Puts each post's sentiment, topic and language on the case's posts:
+    /// the team's label where there is one (named in `labelled`), else the
+    /// model's prediction. One query for the whole case.
+    async fn fill_understanding(&self, case_id: i64, posts: &mut [PostView]) -> Result<()> {
+        if posts.is_empty() {
+            return Ok(());
+        }
+        let rows = sqlx::query(
+            "SELECT x.post_id, x.field, x.value, x.score, x.confidence, 'p' FROM predictions x
+               WHERE x.post_id IN (SELECT id FROM posts WHERE case_id = $1)
+             UNION ALL
+             SELECT l.post_id, l.field, l.value, NULL, NULL, 'l' FROM labels l
+               WHERE l.post_id IN (SELECT id FROM posts WHERE case_id = $1)",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        let index: std::collections::HashMap<i64, usize> = posts.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        // Predictions first, then labels over them.
+        for pass in ["p", "l"] {
+            for r in &rows {
+                let kind: String = r.get(5);
+                if kind != pass {
+                    continue;
+                }
+                let Some(&i) = index.get(&r.get::<i64, _>(0)) else { continue };
+                let post = &mut posts[i];
+                let field: String = r.get(1);
+                let value: String = r.get(2);
+                let value = Some(value).filter(|v| !v.trim().is_empty());
+                let (score, confidence): (Option<f64>, Option<f64>) = (r.get(3), r.get(4));
+                match field.as_str() {
+                    "sentiment" => {
+                        post.sentiment = value;
+                        post.sentiment_score = score;
+                    }
+                    "topic" => {
+                        post.topic = value;
+                        post.topic_confidence = confidence.or(score);
+                    }
+                    "language" => post.language = value,
+                    _ => continue,
+                }
+                if pass == "l" && !post.labelled.contains(&field) {
+                    post.labelled.push(field);
+                }
+            }
+        }
+        Ok(())
     }
 
     pub async fn case_events(&self, case_id: i64) -> Result<Vec<CaseEvent>> {
@@ -138,6 +201,10 @@ impl Store {
                 emails: serde_json::from_str(&emails).unwrap_or_default(),
                 value_tier: r.get(3),
                 lifetime_value: r.get(4),
+                customer_ref: None,
+                handles: None,
+                influence: None,
+                stands_out: None,
             }
         }))
     }

@@ -16,10 +16,13 @@ pub mod customers;
 pub mod desk;
 pub mod error;
 pub mod export;
+pub mod identity;
 pub mod ingest;
 pub mod inbox;
 pub mod listening;
+pub mod models;
 pub mod outbox;
+pub mod rules;
 mod sql;
 pub mod tags;
 #[cfg(feature = "testing")]

@@ -16,3 +16,7 @@ mod export;
 mod accounts;
 // Listening queries' tags and search cursors; tags on cases.
 mod listening;
+// Identity: customers from CSV, links by handle, suggestions, undo.
+mod identity;
+// Models per field, predictions with their model version, corrections as labels.
+mod models;
