@@ -5,7 +5,9 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod case_commands;
 mod commands;
+mod team_commands;
 
 use std::time::Duration;
 
@@ -73,6 +75,19 @@ fn main() {
             commands::reply,
             commands::send_replies,
             commands::case_replies,
+            case_commands::correct_prediction,
+            case_commands::suggested_reply,
+            team_commands::team_config_text,
+            team_commands::check_rules,
+            team_commands::save_team_config,
+            team_commands::dry_run_rules,
+            team_commands::link_suggestions,
+            team_commands::accept_link_suggestion,
+            team_commands::reject_link_suggestion,
+            team_commands::identity_log,
+            team_commands::undo_identity,
+            team_commands::customers,
+            team_commands::merge_customers,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

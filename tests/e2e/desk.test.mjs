@@ -1,5 +1,6 @@
 // End-to-end: the real desktop app, on a fresh data folder, driven as a person
-// would: load the demo, filter the inbox, open a case, assign it, add a note;
+// would: load the demo, see why the top case has its priority and its suggested
+// reply, filter the inbox, open a case, assign it, add a note;
 // on Sources connect a feed, see an account the network refuses (without its
 // token), add a listening query (first with a mistake, shown with its column);
 // then restart the app and find all of it still there.
@@ -13,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 
-import { By, Key } from 'selenium-webdriver';
+import { By, Key, Select } from 'selenium-webdriver';
 
 import {
   APP, ARTIFACTS, ROOT, WAIT, appPids, choose, noErrorBanner, click, find, findAll, inboxTotal, openApp, optionValues,
@@ -118,6 +119,39 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
       'case-assignee lost the member after the note was added');
     await noErrorBanner(driver);
     await screenshot(driver, 'case-view');
+
+    // ---- why a case matters and what to answer ----------------------------------
+    say('the top open case shows why it has its priority and a suggested template');
+    const topId = await (await find(driver, 'inbox-row')).getAttribute('data-case-id');
+    await click(driver, 'inbox-row', { extra: `[data-case-id="${topId}"]` });
+    await caseReady(driver, topId);
+    const reasons = await waitFor(driver, async () => {
+      const texts = [];
+      for (const r of await findAll(driver, 'priority-reason')) texts.push((await r.getAttribute('textContent')).trim());
+      return texts.length > 0 && texts.every((t) => t !== '') ? texts : false;
+    }, `case ${topId} shows no priority reasons (was the demo triaged?)`);
+    console.log(`[e2e]    priority reasons: ${reasons.join(' · ')}`);
+    const suggestion = await find(driver, 'suggestion');
+    const templateName = (await (await suggestion.findElement(tid('suggestion-name'))).getAttribute('textContent')).trim();
+    const templateText = (await (await suggestion.findElement(tid('suggestion-text'))).getAttribute('textContent')).trim();
+    assert.ok(templateName !== '' && templateText !== '', `case ${topId} shows an empty suggested template`);
+    console.log(`[e2e]    suggested template: ${templateName}`);
+    await click(driver, 'use-suggestion');
+    await waitFor(driver, async () => (await (await find(driver, 'reply-input')).getAttribute('value')).trim() === templateText,
+      '"Use this reply" did not put the suggested text in reply-input');
+
+    say('a customer post shows its predicted sentiment; correcting it makes it the team\'s label');
+    const chip = await find(driver, 'chip-sentiment');
+    const predicted = (await chip.getAttribute('textContent')).trim();
+    const corrected = predicted.startsWith('negative') ? 'positive' : 'negative';
+    await chip.click();
+    await new Select(await find(driver, 'correct-sentiment')).selectByValue(corrected);
+    await waitFor(driver, async () => {
+      const c = await findAll(driver, 'chip-sentiment');
+      return c.length > 0 && (await c[0].getAttribute('textContent')).trim() === `${corrected} · labelled by you`;
+    }, `the sentiment chip never showed "${corrected} · labelled by you" (it showed "${predicted}")`);
+    await noErrorBanner(driver);
+    await screenshot(driver, 'case-why');
 
     // ---- sources: a feed, a refused account, a listening query ---------------
     say('Sources: connect an RSS feed with the form and see its row');

@@ -7,6 +7,7 @@ import type { CaseStatus } from './bindings/CaseStatus';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { OutboxItem } from './bindings/OutboxItem';
+import type { SuggestionView } from './bindings/SuggestionView';
 import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 
 export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'unavailable' | 'internal';
@@ -94,6 +95,9 @@ export interface ListeningQuery {
   matches: number;
 }
 
+/** The post fields an agent can correct in the case view. */
+export type CorrectableField = 'sentiment' | 'topic';
+
 export const api = {
   workspaceInfo: () => call<WorkspaceInfo>('workspace_info'),
   loadDemo: () => call<WorkspaceInfo>('load_demo'),
@@ -149,4 +153,10 @@ export const api = {
   caseReplies: (caseId: number) => call<OutboxItem[]>('case_replies', { caseId }),
   /** Sends again every queued / failed reply; rejects with the first error. */
   sendReplies: () => call<OutboxItem[]>('send_replies'),
+  /** An agent's correction of a customer post's sentiment or topic: kept as the team's label (the
+   *  models learn from it) and returned with the case as it is now. */
+  correctPrediction: (caseId: number, postId: number, field: CorrectableField, value: string) =>
+    call<CaseDetail>('correct_prediction', { caseId, postId, field, value }),
+  /** The playbook's reply for a case, rendered for its customer (null when no template matches). */
+  suggestedReply: (caseId: number) => call<SuggestionView | null>('suggested_reply', { caseId }),
 };

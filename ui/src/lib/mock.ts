@@ -18,6 +18,7 @@ import type { CaseSummary } from './bindings/CaseSummary';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { OutboxItem } from './bindings/OutboxItem';
 import type { PostView } from './bindings/PostView';
+import type { SuggestionView } from './bindings/SuggestionView';
 import type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 
 const DEPARTMENTS = ['Contact centre', 'Marketing', 'PR', 'Legal', 'Sales', 'HR', 'Investor relations'].map((name, i) => ({
@@ -325,21 +326,100 @@ export function installMock(params: URLSearchParams) {
     return list;
   }
 
+  // What the models make of each demo text (sentiment, score, topic or none = needs triage,
+  // language), the priority reasons, and the playbook's suggestion for it (case view).
+  const UNDERSTOOD: [string, number, string | undefined, string][] = [
+    ['negative', -0.62, 'outage', 'en'],
+    ['negative', -0.71, undefined, 'en'],
+    ['negative', -0.35, 'late delivery', 'en'],
+    ['negative', -0.8, 'billing', 'en'],
+    ['positive', 0.86, 'praise', 'en'],
+    ['neutral', 0.02, undefined, 'en'],
+    ['neutral', 0.21, 'sales lead', 'en'],
+  ];
+  const REASONS = [
+    ['negative', 'outage', 'tier A customer', '48k followers'],
+    ['negative', 'third contact', 'no reply for 2h'],
+    ['negative', 'late delivery'],
+    ['negative', 'billing', 'tier A customer', 'mentions rent'],
+    ['positive', 'praise'],
+    [],
+    ['sales lead', '40 mobile lines'],
+  ];
+  const SUGGESTIONS: (Omit<SuggestionView, 'text'> & { text: (c: CaseSummary) => string })[] = [
+    { template: 'outage-update', name: 'Outage update', department: 'Contact centre', approval_required: false, approver: null, text: (c) => `Hi ${c.author_name ?? '@' + c.author}, we know about the fibre outage in your area and engineers are on site. We expect service back by 13:00 and will update you here.` },
+    { template: 'apology-callback', name: 'Apology and call back', department: 'Contact centre', approval_required: false, approver: null, text: (c) => `Hi @${c.author}, we're sorry you had to chase us. A team leader will call you back today — could you DM us your account number?` },
+    { template: 'sim-delivery', name: 'SIM delivery check', department: 'Contact centre', approval_required: false, approver: null, text: () => 'Sorry for the wait. Please DM us your order number and we will check the courier right away.' },
+    { template: 'billing-refund', name: 'Double charge refund', department: 'Legal', approval_required: true, approver: 'legal', text: (c) => `Hi ${c.author_name ?? '@' + c.author}, we're sorry about the double charge. We have refunded it today; you'll see it within 3 working days.` },
+    { template: 'thanks', name: 'Thank you', department: 'Marketing', approval_required: false, approver: null, text: () => 'Thank you so much for the kind words! We will pass them on to the installer.' },
+    { template: 'generic', name: '<b>Generic</b> reply', department: null, approval_required: false, approver: null, text: () => '<img src=x onerror=alert(1)> Thanks for reaching out, we will look into it.' },
+    { template: 'sales-intro', name: 'Business sales intro', department: 'Sales', approval_required: false, approver: null, text: () => 'Great to hear! Our business team will contact you today — what is the best email to reach you?' },
+  ];
+  /** The team's corrections: post id → field → value. */
+  const labels = new Map<number, Record<string, string>>();
+
+  function understood(postId: number, c: CaseSummary): Partial<PostView> {
+    const [sentiment, sentiment_score, topic, language] = UNDERSTOOD[TEXTS.indexOf(c.subject) % UNDERSTOOD.length];
+    const mine = labels.get(postId) ?? {};
+    return {
+      sentiment: mine.sentiment ?? sentiment,
+      sentiment_score: mine.sentiment ? undefined : sentiment_score,
+      topic: mine.topic ?? topic,
+      topic_confidence: mine.topic ? undefined : topic ? 0.78 : undefined,
+      language,
+      labelled: Object.keys(mine),
+    };
+  }
+
+  function correctPrediction(caseId: number, postId: number, field: string, value: string): CaseDetail {
+    const d = detail(caseId);
+    if (!d.posts.some((p) => p.id === postId)) throw { code: 'not_found', message: `no post #${postId} in case #${caseId}` };
+    if (field === 'sentiment' && !['negative', 'neutral', 'positive'].includes(value)) throw { code: 'invalid', message: `a sentiment is negative, neutral or positive, not "${value}"` };
+    if (field !== 'sentiment' && field !== 'topic') throw { code: 'invalid', message: `only sentiment and topic can be corrected, not "${field}"` };
+    if (!value.trim()) throw { code: 'invalid', message: 'a topic is needed' };
+    labels.set(postId, { ...(labels.get(postId) ?? {}), [field]: value.trim() });
+    return detail(caseId);
+  }
+
+  function suggestionFor(c: CaseSummary): SuggestionView {
+    const { text, ...rest } = SUGGESTIONS[TEXTS.indexOf(c.subject) % SUGGESTIONS.length];
+    return { ...rest, text: text(c) };
+  }
+
   function detail(id: number): CaseDetail {
     const c = cases.find((x) => x.id === id);
     if (!c) throw { code: 'not_found', message: `case ${id} not found` };
+    const followers = (id * 137) % 50000;
+    const influence = {
+      score: Math.round((80 * Math.log10(1 + followers)) / 7 + 3),
+      parts: [
+        { name: 'followers', detail: `${formatFollowers(followers)} followers`, points: Math.round((800 * Math.log10(1 + followers)) / 7) / 10 },
+        { name: 'engagement', detail: '2 posts, 50% answered', points: 3 },
+      ],
+      explanation: `${formatFollowers(followers)} followers → ${(Math.round((800 * Math.log10(1 + followers)) / 7) / 10).toFixed(1)}; 2 posts, 50% answered → +3`,
+    };
+    const standsOut = [
+      ...(influence.score >= 50 ? [{ reason: 'influence', label: `influence ${influence.score} (${formatFollowers(followers)} followers)` }] : []),
+      ...(id % 2 ? [{ reason: 'value', label: 'value tier A' }] : []),
+    ];
     const posts: PostView[] = [
-      { id: id * 10, channel: c.channel, external_id: `${id}-1`, direction: 'inbound', author: c.author, author_name: c.author_name, text: `@lumenhelp ${c.subject}`, created_at: c.opened_at, reply_to: null },
+      { id: id * 10, channel: c.channel, external_id: `${id}-1`, direction: 'inbound', author: c.author, author_name: c.author_name, text: `@lumenhelp ${c.subject}`, created_at: c.opened_at, reply_to: null, ...understood(id * 10, c) },
       { id: id * 10 + 1, channel: c.channel, external_id: `${id}-2`, direction: 'outbound', author: 'lumenhelp', author_name: 'Lumen Help', text: `@${c.author} Sorry about this! We are looking into it now and will DM you shortly.`, created_at: c.last_post_at, reply_to: `${id}-1` },
     ];
     posts.push(...(sentPosts.get(id) ?? []));
     return {
       case: c,
       posts,
-      author: { id, channel: c.channel, handle: c.author, display_name: c.author_name, followers: (id * 137) % 50000, post_count: 2 },
-      customer: id % 2 ? { id, name: c.author_name ?? 'Unknown', emails: [`${c.author}@example.com`], value_tier: 'A', lifetime_value: 2400 } : null,
+      author: { id, channel: c.channel, handle: c.author, display_name: c.author_name, followers, post_count: 2, influence, stands_out: standsOut },
+      customer: id % 2 ? { id, name: c.author_name ?? 'Unknown', emails: [`${c.author}@example.com`], value_tier: 'A', lifetime_value: 2400, influence, stands_out: standsOut } : null,
       events: eventsOf(c),
+      priority_reasons: c.status === 'resolved' ? [] : REASONS[TEXTS.indexOf(c.subject) % REASONS.length],
+      suggestion: suggestionFor(c),
     };
+  }
+
+  function formatFollowers(n: number): string {
+    return n >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n);
   }
 
   function change(id: number, expected: number | null, apply: (c: CaseSummary) => CaseSummary, kind: CaseEvent['kind'], summary: string, body: string | null = null) {
@@ -412,6 +492,13 @@ export function installMock(params: URLSearchParams) {
         return poll(a.accountId);
       case 'reply':
         return reply(a.caseId, a.body, a.direct);
+      case 'correct_prediction':
+        return correctPrediction(a.caseId, a.postId, a.field, a.value);
+      case 'suggested_reply': {
+        const c = cases.find((x) => x.id === a.caseId);
+        if (!c) throw { code: 'not_found', message: `case ${a.caseId} not found` };
+        return suggestionFor(c);
+      }
       case 'case_replies':
         return structuredClone(outbox.filter((x) => x.case_id === a.caseId));
       case 'send_replies': {
@@ -420,6 +507,7 @@ export function installMock(params: URLSearchParams) {
         return structuredClone(sent);
       }
       default:
+        { const team = (await import('./mock_team')).teamMock(cmd, a); if (team !== undefined) return team; }
         throw { code: 'invalid', message: `unknown command ${cmd}` };
     }
   });

@@ -4,9 +4,20 @@ import type { CaseEvent } from "./CaseEvent";
 import type { CaseSummary } from "./CaseSummary";
 import type { CustomerCard } from "./CustomerCard";
 import type { PostView } from "./PostView";
+import type { SuggestionView } from "./SuggestionView";
 
 export type CaseDetail = { case: CaseSummary, posts: Array<PostView>, author: AuthorView | null, customer: CustomerCard | null, 
 /**
  * Oldest first.
  */
-events: Array<CaseEvent>, };
+events: Array<CaseEvent>, 
+/**
+ * Why the case has its priority, largest weight first: "negative",
+ * "tier A customer", "48k followers", "40 min left on SLA". Empty
+ * until the rules have triaged the case.
+ */
+priority_reasons?: Array<string>, 
+/**
+ * The playbook's response for this case, rendered for its customer.
+ */
+suggestion?: SuggestionView, };
