@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 pub struct Workspace(pub Result<Desk, DeskError>);
 
 impl Workspace {
-    fn desk(&self) -> Result<&Desk, DeskError> {
+    pub(crate) fn desk(&self) -> Result<&Desk, DeskError> {
         self.0.as_ref().map_err(Clone::clone)
     }
 }

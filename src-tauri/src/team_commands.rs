@@ -16,7 +16,7 @@ use crate::commands::Workspace;
 type Reply<T> = Result<T, DeskError>;
 
 fn desk(ws: &Workspace) -> Reply<&Desk> {
-    ws.0.as_ref().map_err(Clone::clone)
+    ws.desk()
 }
 
 /// The configuration files a team edits.

@@ -33,7 +33,7 @@ export function isApiError(e: unknown): e is ApiError {
   return !!e && typeof e === 'object' && typeof (e as ApiError).code === 'string' && typeof (e as ApiError).message === 'string';
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {

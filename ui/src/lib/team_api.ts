@@ -1,16 +1,7 @@
 // The Team tab's commands (src-tauri/src/team_commands.rs): the rules, playbook and SLA files and
 // the identity review queue. Types mirror the Rust structs (not generated bindings). Every
 // rejection is normalised to ApiError {code, message}, as in api.ts.
-import { invoke } from '@tauri-apps/api/core';
-import { toApiError } from './api';
-
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(cmd, args);
-  } catch (e) {
-    throw toApiError(e);
-  }
-}
+import { call } from './api';
 
 /** The configuration files a team edits. */
 export type ConfigKind = 'rules' | 'playbook' | 'sla';
