@@ -63,7 +63,7 @@ impl Xrpc {
     /// The cache key: the server, the account and a hash of its app
     /// password (a changed password must not reuse the old session).
     fn key(&self) -> String {
-        let hash = self.password.expose().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        let hash = super::tid::fnv1a(self.password.expose());
         format!("{}|{}|{hash:x}", self.base, self.identifier.to_ascii_lowercase())
     }
 

@@ -9,11 +9,15 @@ const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
 /// microseconds, 10 bits of "clock id" taken from a hash of the key.
 pub fn reply_tid(queued_at_ms: i64, key: &str) -> String {
     let micros = (queued_at_ms.max(0) as u64).saturating_mul(1000) & ((1u64 << 53) - 1);
-    // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = fnv1a(key);
     let micros = micros | ((hash >> 10) & 0x3ff); // spread keys queued in the same millisecond
     let value = (micros << 10) | (hash & 0x3ff);
     (0..13).map(|i| ALPHABET[((value >> (60 - 5 * i)) & 31) as usize] as char).collect()
+}
+
+/// FNV-1a of `s`: stable across builds and platforms, unlike std's hasher.
+pub fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Whether `s` has the TID syntax (what the PDS checks for a post's key).

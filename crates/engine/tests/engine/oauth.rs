@@ -8,7 +8,7 @@
 
 #[path = "../../../oauth/tests/support/auth_server.rs"]
 mod auth_server;
-use crate::live_mastodon::mastodon_mock;
+use crate::live_mastodon::{keychain_here, mastodon_mock};
 
 use std::sync::{Arc, Mutex};
 
@@ -22,17 +22,6 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const USER_ID: &str = "1300000000000000001";
-
-fn keychain_here() -> bool {
-    if std::env::var_os("SWITCHBOARD_TEST_KEYCHAIN").is_some() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("CI must run the keychain tests: run them through scripts/test.sh");
-    }
-    eprintln!("skipping: no test keychain (run through scripts/test.sh)");
-    false
-}
 
 /// An X API whose `GET /2/users/me` accepts only the access tokens the
 /// authorization server issued; records the ones it saw.
