@@ -8,8 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hash::{combine, hash_str, HashMap64};
-use crate::lexicon::LexScore;
+use crate::hash::{combine, hash_str};
+use crate::lexicon::{LexScore, FEATURE_NEGATION};
 use crate::tokenize::{Kind, Tokens};
 
 /// Indices below this are the bias and the dense features.
@@ -38,19 +38,19 @@ const NS_BIGRAM: u64 = 0x6269_6772_616d;
 const NS_NEG: u64 = 0x6e65_6761_7465;
 const NS_CHAR: u64 = 0x6368_6172;
 
+/// Words after which (in the same clause) unigrams also count as negated.
+/// The lexicon flags them ([`crate::lexicon::FEATURE_NEGATION`]), so the
+/// tokenizer's one lookup per token tells the extractor too.
+pub const NEGATION_WORDS: &[&str] = &["not", "no", "never", "dont", "didnt", "doesnt", "cant", "cannot", "wont", "isnt", "wasnt", "arent", "havent", "hasnt", "nothing", "nobody"];
+
 /// Precomputed hashes the extractor compares tokens with.
 pub struct Extractor {
-    negations: HashMap64<()>,
     start: u64,
 }
 
 impl Default for Extractor {
     fn default() -> Self {
-        let negations = ["not", "no", "never", "dont", "didnt", "doesnt", "cant", "cannot", "wont", "isnt", "wasnt", "arent", "havent", "hasnt", "nothing", "nobody"]
-            .iter()
-            .map(|w| (hash_str(w), ()))
-            .collect();
-        Extractor { negations, start: hash_str("<s>") }
+        Extractor { start: hash_str("<s>") }
     }
 }
 
@@ -84,7 +84,7 @@ impl Extractor {
             if p.negation && negated && matches!(t.kind, Kind::Word | Kind::Hashtag) {
                 out.push((hashed(combine(t.hash, NS_NEG)), 1.0));
             }
-            if self.negations.contains_key(&t.hash) {
+            if t.entry.flags & FEATURE_NEGATION != 0 {
                 negated = true;
             }
             if t.clause_end {

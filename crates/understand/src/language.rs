@@ -19,34 +19,41 @@ pub const UNDETERMINED: &str = "und";
 pub struct LanguageDetector {
     detector: Detector,
     thorough: bool,
+    /// At most this many characters of the cleaned text are read.
+    prefix: usize,
 }
 
 impl Default for LanguageDetector {
     fn default() -> Self {
-        LanguageDetector { detector: Detector::new(), thorough: false }
+        LanguageDetector { detector: Detector::new(), thorough: false, prefix: PREFIX }
     }
 }
 
 impl LanguageDetector {
     /// Every post through `whatlang` (more languages, about 50× slower).
     pub fn thorough() -> Self {
-        LanguageDetector { detector: Detector::new(), thorough: true }
+        LanguageDetector { detector: Detector::new(), thorough: true, prefix: PREFIX }
+    }
+
+    /// Reads at most `chars` characters of the cleaned text (for measuring
+    /// how much a shorter prefix changes the answers).
+    pub fn with_prefix(self, chars: usize) -> Self {
+        LanguageDetector { prefix: chars, ..self }
     }
 
     /// The language of `text`; `buf` is scratch space reused between calls.
     pub fn detect(&self, text: &str, buf: &mut String) -> &'static str {
         buf.clear();
-        let mut letters = 0;
         let mut chars = 0;
         for chunk in text.split_whitespace() {
             let b = chunk.as_bytes()[0];
             if b == b'@' || b == b'#' || chunk.starts_with("http") || chunk.starts_with("www.") {
                 continue;
             }
-            let n = chunk.chars().count();
-            if chars + n + 1 > PREFIX {
+            let n = if chunk.is_ascii() { chunk.len() } else { chunk.chars().count() };
+            if chars + n + 1 > self.prefix {
                 if buf.is_empty() {
-                    buf.extend(chunk.chars().take(PREFIX));
+                    buf.extend(chunk.chars().take(self.prefix));
                 }
                 break;
             }
@@ -56,11 +63,14 @@ impl LanguageDetector {
             }
             buf.push_str(chunk);
         }
-        letters += buf.chars().filter(|c| c.is_alphabetic()).count();
+        // ASCII text is counted by bytes, and is Latin script whenever it has
+        // letters (whatlang would say so after looking at every char).
+        let ascii = buf.is_ascii();
+        let letters = if ascii { buf.bytes().filter(u8::is_ascii_alphabetic).count() } else { buf.chars().filter(|c| c.is_alphabetic()).count() };
         if letters < MIN_LETTERS {
             return UNDETERMINED;
         }
-        if !self.thorough && whatlang::detect_script(buf) == Some(Script::Latin) {
+        if !self.thorough && (ascii || whatlang::detect_script(buf) == Some(Script::Latin)) {
             return whichlang_code(whichlang::detect_language(buf));
         }
         match self.detector.detect(buf) {
@@ -70,7 +80,7 @@ impl LanguageDetector {
     }
 }
 
-fn whichlang_code(l: whichlang::Lang) -> &'static str {
+pub(crate) fn whichlang_code(l: whichlang::Lang) -> &'static str {
     use whichlang::Lang as W;
     match l {
         W::Ara => "ar", W::Cmn => "zh", W::Deu => "de", W::Eng => "en", W::Fra => "fr", W::Hin => "hi", W::Ita => "it",

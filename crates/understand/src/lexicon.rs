@@ -8,7 +8,8 @@
 //! strengthens what follows, and `!`/`?` add emphasis. The compound score is
 //! `sum / sqrt(sum² + 15)` in [-1, 1]. A few emoji carry valence too.
 //!
-//! Lookups are by token hash, so scoring a post allocates nothing.
+//! Lookups are by token hash, one per token (an [`Entry`] holds the valence
+//! and every flag the rules ask about), so scoring a post allocates nothing.
 
 use std::sync::OnceLock;
 
@@ -79,12 +80,44 @@ impl LexScore {
     }
 }
 
+/// Everything known about one token hash, found with a single lookup.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Entry {
+    /// The valence, when `flags` has [`VALENCE`].
+    pub valence: f32,
+    /// The booster's strength, when `flags` has [`BOOSTER`].
+    pub boost: f32,
+    pub flags: u8,
+}
+
+/// The lexicon gives the token a valence.
+pub const VALENCE: u8 = 1;
+/// A punctuation emoticon such as `:(`.
+pub const EMOTICON: u8 = 2;
+/// A booster ("very", "barely").
+pub const BOOSTER: u8 = 4;
+/// One of VADER's negations.
+pub const NEGATION: u8 = 8;
+/// The word "but".
+pub const BUT: u8 = 16;
+/// One of the feature extractor's negations ([`crate::features::NEGATION_WORDS`]).
+pub const FEATURE_NEGATION: u8 = 32;
+
 pub struct Lexicon {
-    valence: HashMap64<f32>,
-    emoticons: HashMap64<()>,
-    boosters: HashMap64<f32>,
-    negations: HashMap64<()>,
-    but: u64,
+    entries: HashMap64<Entry>,
+    /// One bit per [`FILTER_BITS`]-bit hash prefix: clear means the hash is
+    /// surely not in `entries`, so most words (not in the lexicon) cost one
+    /// look at an 8 KiB bit set instead of a probe of the table.
+    filter: Vec<u64>,
+    valences: usize,
+}
+
+const FILTER_BITS: u32 = 16;
+
+#[inline]
+fn filter_slot(h: u64) -> (usize, u64) {
+    let i = (h >> (64 - FILTER_BITS)) as usize;
+    (i / 64, 1 << (i % 64))
 }
 
 /// The bundled lexicon, parsed once per process.
@@ -99,10 +132,16 @@ fn word_hash(w: &str) -> u64 {
 }
 
 impl Lexicon {
-    /// Parses `token<TAB>valence` lines; bad lines are skipped.
+    /// Parses `token<TAB>valence` lines; bad lines are skipped. The boosters,
+    /// negations and "but" of VADER's rules, and the feature extractor's
+    /// negations, are flagged in the same table.
     pub fn parse(text: &str) -> Lexicon {
-        let mut valence = HashMap64::default();
-        let mut emoticons = HashMap64::default();
+        let mut entries: HashMap64<Entry> = HashMap64::default();
+        let set_valence = |entries: &mut HashMap64<Entry>, h: u64, v: f32, flags: u8| {
+            let e = entries.entry(h).or_default();
+            e.valence = v;
+            e.flags |= VALENCE | flags;
+        };
         for line in text.lines() {
             let mut cols = line.split('\t');
             let (Some(tok), Some(v)) = (cols.next(), cols.next()) else { continue };
@@ -111,51 +150,72 @@ impl Lexicon {
                 continue;
             }
             if tok.chars().all(|c| c.is_alphanumeric() || c == '\'') {
-                valence.insert(word_hash(tok), v);
+                set_valence(&mut entries, word_hash(tok), v, 0);
             } else {
-                let h = hash_str(&tok.to_ascii_lowercase());
-                valence.insert(h, v);
-                emoticons.insert(h, ());
+                set_valence(&mut entries, hash_str(&tok.to_ascii_lowercase()), v, EMOTICON);
             }
         }
         for (e, v) in EMOJI {
             if let Some(c) = e.chars().next() {
                 let mut buf = [0u8; 4];
-                valence.insert(hash_str(c.encode_utf8(&mut buf)), *v);
+                set_valence(&mut entries, hash_str(c.encode_utf8(&mut buf)), *v, 0);
             }
         }
-        let boosters = BOOST_UP.iter().map(|w| (word_hash(w), B_INCR)).chain(BOOST_DOWN.iter().map(|w| (word_hash(w), B_DECR))).collect();
-        let negations = NEGATIONS.iter().map(|w| (word_hash(w), ())).collect();
-        Lexicon { valence, emoticons, boosters, negations, but: word_hash("but") }
+        for (w, b) in BOOST_UP.iter().map(|w| (w, B_INCR)).chain(BOOST_DOWN.iter().map(|w| (w, B_DECR))) {
+            let e = entries.entry(word_hash(w)).or_default();
+            e.boost = b;
+            e.flags |= BOOSTER;
+        }
+        for w in NEGATIONS {
+            entries.entry(word_hash(w)).or_default().flags |= NEGATION;
+        }
+        entries.entry(word_hash("but")).or_default().flags |= BUT;
+        for w in crate::features::NEGATION_WORDS {
+            entries.entry(hash_str(w)).or_default().flags |= FEATURE_NEGATION;
+        }
+        let valences = entries.values().filter(|e| e.flags & VALENCE != 0).count();
+        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
+        for &h in entries.keys() {
+            let (w, b) = filter_slot(h);
+            filter[w] |= b;
+        }
+        Lexicon { entries, filter, valences }
     }
 
+    /// What the lexicon knows of a token hash (empty when nothing).
+    #[inline]
+    pub fn entry(&self, h: u64) -> Entry {
+        let (w, b) = filter_slot(h);
+        if self.filter[w] & b == 0 {
+            return Entry::default();
+        }
+        self.entries.get(&h).copied().unwrap_or_default()
+    }
     pub fn is_emoticon(&self, h: u64) -> bool {
-        self.emoticons.contains_key(&h)
+        self.entry(h).flags & EMOTICON != 0
     }
     pub fn valence(&self, h: u64) -> Option<f32> {
-        self.valence.get(&h).copied()
+        let e = self.entry(h);
+        (e.flags & VALENCE != 0).then_some(e.valence)
     }
     pub fn len(&self) -> usize {
-        self.valence.len()
+        self.valences
     }
     pub fn is_empty(&self) -> bool {
-        self.valence.is_empty()
+        self.valences == 0
     }
 
-    /// Scores the tokens of one post.
+    /// Scores the tokens of one post (read with this lexicon's entries).
     pub fn score(&self, toks: &Tokens) -> LexScore {
         let list = &toks.list;
-        let but_at = list.iter().position(|t| t.hash == self.but);
+        let but_at = list.iter().position(|t| t.entry.flags & BUT != 0);
         let mut out = LexScore::default();
         let mut sum = 0.0f32;
         for (i, t) in list.iter().enumerate() {
-            if !matches!(t.kind, Kind::Word | Kind::Hashtag | Kind::Emoticon | Kind::Emoji) {
+            if t.entry.flags & (BOOSTER | VALENCE) != VALENCE || !matches!(t.kind, Kind::Word | Kind::Hashtag | Kind::Emoticon | Kind::Emoji) {
                 continue;
             }
-            if self.boosters.contains_key(&t.hash) {
-                continue;
-            }
-            let Some(mut v) = self.valence.get(&t.hash).copied() else { continue };
+            let mut v = t.entry.valence;
             out.hits += 1;
             if t.caps && toks.mixed_caps {
                 v += C_INCR * v.signum();
@@ -166,14 +226,14 @@ impl Lexicon {
                 if p.clause_end {
                     break;
                 }
-                if let Some(b) = self.boosters.get(&p.hash) {
-                    let mut s = b * v.signum();
+                if p.entry.flags & BOOSTER != 0 {
+                    let mut s = p.entry.boost * v.signum();
                     if p.caps && toks.mixed_caps {
                         s += C_INCR * v.signum();
                     }
                     v += s * [1.0, 0.95, 0.9][back - 1];
                 }
-                if self.negations.contains_key(&p.hash) {
+                if p.entry.flags & NEGATION != 0 {
                     negated = true;
                 }
             }
@@ -216,7 +276,7 @@ mod tests {
     fn compound(text: &str) -> f32 {
         let lex = vader();
         let mut t = Tokens::default();
-        Tokenizer::default().tokenize(text, |h| lex.is_emoticon(h), &mut t);
+        Tokenizer::default().tokenize(text, |h| lex.entry(h), &mut t);
         lex.score(&t).compound
     }
 

@@ -1,7 +1,8 @@
 //! Understanding posts: sentiment, topic and language for every post, learned
 //! from the team's own labels.
 //!
-//! - [`tokenize`]: the social-text tokenizer (hashes, no allocation per post);
+//! - [`tokenize`]: the social-text tokenizer (hashes, no allocation per post,
+//!   one lexicon lookup per token, shared by everything after it);
 //! - [`lexicon`]: a VADER-style scorer over VADER's MIT lexicon — the
 //!   sentiment used until the team has labelled enough posts;
 //! - [`features`] and [`linear`]: hashed word/bigram features plus lexicon
@@ -9,7 +10,11 @@
 //! - [`model`]: [`train`] a [`Model`] for a field from [`Example`]s; its
 //!   version names what it learned from; [`Model::to_bytes`] / `from_bytes`;
 //! - [`topics`]: cold-start keyword rules over a small default taxonomy;
-//! - [`language`]: `whatlang` on a cleaned prefix, ISO 639-1 codes.
+//! - [`language`]: `whichlang` (Latin script) or `whatlang` (other scripts)
+//!   on a cleaned 64-character prefix, ISO 639-1 codes.
+//!
+//! One post is tokenized once; the sentiment and topic models share its
+//! features, and both models' weight rows are prefetched together.
 //!
 //! [`Analyzer`] puts them together: `analyze(text)` gives an [`Analysis`]
 //! with a confidence for each guess; a topic below the threshold is `None`,
@@ -24,6 +29,8 @@ pub mod metrics;
 pub mod model;
 pub mod tokenize;
 pub mod topics;
+#[cfg(test)]
+mod reference;
 
 use std::cell::RefCell;
 
@@ -60,7 +67,7 @@ impl Scratch {
     fn read(&mut self, text: &str) {
         let lex = vader();
         let (tk, _) = self.tokenizer.get_or_insert_with(|| (Tokenizer::default(), Extractor::default()));
-        tk.tokenize(text, |h| lex.is_emoticon(h), &mut self.tokens);
+        tk.tokenize(text, |h| lex.entry(h), &mut self.tokens);
         self.lex = lex.score(&self.tokens);
         self.feats_for = None;
     }
@@ -147,9 +154,11 @@ impl Analyzer {
             let mut s = s.borrow_mut();
             let s = &mut *s;
             s.read(text);
+            self.prefetch(text, s);
+            // Language first: its work hides the wait for the weight rows.
+            let language = self.language.detect(text, &mut s.text);
             let (sentiment, sentiment_score, sentiment_confidence) = self.sentiment_of(text, s);
             let (topic, topic_confidence) = self.topic_of(text, s);
-            let language = self.language.detect(text, &mut s.text);
             Analysis { sentiment, sentiment_score, sentiment_confidence, topic, topic_confidence, language }
         })
     }
@@ -160,6 +169,7 @@ impl Analyzer {
             let mut s = s.borrow_mut();
             let s = &mut *s;
             s.read(text);
+            self.prefetch(text, s);
             let sentiment = self.sentiment_of(text, s);
             let topic = self.topic_of(text, s);
             (sentiment, topic)
@@ -187,6 +197,14 @@ impl Analyzer {
     /// Language only.
     pub fn language(&self, text: &str) -> &'static str {
         SCRATCH.with(|s| self.language.detect(text, &mut s.borrow_mut().text))
+    }
+
+    /// Starts loading both models' weight rows for `text` at once.
+    fn prefetch(&self, text: &str, s: &mut Scratch) {
+        for m in [&self.sentiment, &self.topic].into_iter().flatten() {
+            s.fill_features(text, &m.params.features);
+            m.prefetch(&s.feats);
+        }
     }
 
     fn sentiment_of(&self, text: &str, s: &mut Scratch) -> (&str, f32, f32) {

@@ -53,6 +53,13 @@ pub fn softmax(x: &mut [f32]) {
 /// Logits for hashed features (see [`crate::features::row`]) in a `2^bits`-row table.
 #[inline]
 pub fn logits_hashed(weights: &[f32], classes: usize, bits: u8, feats: &[(u64, f32)], out: &mut [f32]) {
+    match classes {
+        2 => return logits_fixed::<2>(weights, classes, bits, feats, out),
+        3 => return logits_fixed::<3>(weights, classes, bits, feats, out),
+        4..=8 => return logits_fixed::<8>(weights, classes, bits, feats, out),
+        9..=16 => return logits_fixed::<16>(weights, classes, bits, feats, out),
+        _ => {}
+    }
     out.iter_mut().for_each(|x| *x = 0.0);
     for &(h, v) in feats {
         let base = crate::features::row(h, bits) as usize * classes;
@@ -62,6 +69,24 @@ pub fn logits_hashed(weights: &[f32], classes: usize, bits: u8, feats: &[(u64, f
             }
         }
     }
+}
+
+/// [`logits_hashed`] for at most `K` classes, summed in registers (the same
+/// additions in the same order, so the same results).
+#[inline]
+fn logits_fixed<const K: usize>(weights: &[f32], classes: usize, bits: u8, feats: &[(u64, f32)], out: &mut [f32]) {
+    debug_assert!(classes <= K && out.len() == classes);
+    let k = classes.min(K).min(out.len());
+    let mut acc = [0f32; K];
+    for &(h, v) in feats {
+        let base = crate::features::row(h, bits) as usize * classes;
+        if let Some(row) = weights.get(base..base + k) {
+            for (o, w) in acc.iter_mut().zip(row) {
+                *o += w * v;
+            }
+        }
+    }
+    out[..k].copy_from_slice(&acc[..k]);
 }
 
 /// Trains weights (`rows * classes`) on (features, class) examples.

@@ -1,5 +1,6 @@
 //! The tokenizer for social text. It lowercases words and hashes them as it
-//! reads, so it allocates nothing per post (the output vector is reused):
+//! reads, byte by byte on ASCII, so it allocates nothing per post (the output
+//! vector is reused); each word's lexicon entry is looked up once, here:
 //! - words keep their apostrophes out ("don't" → `dont`), so negations match;
 //! - `@handles` become one `@user` token and URLs one `<url>` token;
 //! - `#hashtags` count as their word (`#fail` → `fail`), marked as hashtags;
@@ -9,6 +10,7 @@
 //! - `!` and `?` are counted, and `.,;:!?` close a clause (ends a negation's reach).
 
 use crate::hash::{hash_str, TokenHasher};
+use crate::lexicon::{Entry, EMOTICON};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -25,11 +27,20 @@ pub enum Kind {
 pub struct Token {
     /// The hash of the lowercased token (see [`crate::hash`]).
     pub hash: u64,
+    /// What the lexicon knows of it, looked up once as the token is read
+    /// (words, hashtags, emoticons and emoji; empty for the others).
+    pub entry: Entry,
     pub kind: Kind,
     /// Written in capitals (two letters or more), e.g. `NEVER`.
     pub caps: bool,
     /// A clause ends right after this token.
     pub clause_end: bool,
+}
+
+impl Token {
+    fn new(hash: u64, kind: Kind, entry: Entry) -> Token {
+        Token { hash, entry, kind, caps: false, clause_end: false }
+    }
 }
 
 /// The tokens of one post, plus what VADER reads from the whole text.
@@ -72,121 +83,171 @@ struct Piece {
     letters: u32,
     upper: u32,
     chars: u32,
-    digits: u32,
     hashtag: bool,
 }
 
 impl Piece {
+    #[inline]
     fn new() -> Self {
-        Piece { h: TokenHasher::default(), letters: 0, upper: 0, chars: 0, digits: 0, hashtag: false }
+        Piece { h: TokenHasher::default(), letters: 0, upper: 0, chars: 0, hashtag: false }
     }
 }
 
+/// The char starting at byte `i` of `s` (a char boundary) and its length.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    s.get(i..).and_then(|r| r.chars().next()).map(|c| (c, c.len_utf8()))
+}
+
+/// Whether the char at byte `i` is whitespace (as `str::split_whitespace` reads it), and its length.
+#[inline]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '), 1);
+    }
+    char_at(text, i).map_or((false, 1), |(c, n)| (c.is_whitespace(), n))
+}
+
 impl Tokenizer {
-    /// Reads `text` into `out` (cleared first). `is_emoticon` says whether a
-    /// lowercased punctuation chunk's hash is a known emoticon.
-    pub fn tokenize(&self, text: &str, is_emoticon: impl Fn(u64) -> bool, out: &mut Tokens) {
+    /// Reads `text` into `out` (cleared first). `lookup` gives the lexicon's
+    /// entry for a lowercased token's hash (see [`crate::lexicon::Lexicon::entry`]);
+    /// a punctuation chunk is an emoticon when its entry says so.
+    pub fn tokenize(&self, text: &str, lookup: impl Fn(u64) -> Entry, out: &mut Tokens) {
         out.list.clear();
         out.exclaims = 0;
         out.questions = 0;
         let mut caps_words = 0u32;
         let mut words = 0u32;
-        for chunk in text.split_whitespace() {
-            let bytes = chunk.as_bytes();
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let mut i = 0;
+        while i < len {
+            let (space, n) = space_at(text, i);
+            if space {
+                i += n;
+                continue;
+            }
+            // Find the chunk's end, counting its punctuation on the way.
+            let start = i;
             let mut punct = 0u32;
-            for &b in bytes {
-                match b {
-                    b'!' => out.exclaims += 1,
-                    b'?' => out.questions += 1,
-                    _ => {}
-                }
-                if b.is_ascii_punctuation() {
-                    punct += 1;
-                }
-            }
-            let lower_starts = |p: &str| bytes.len() >= p.len() && bytes[..p.len()].eq_ignore_ascii_case(p.as_bytes());
-            if lower_starts("http://") || lower_starts("https://") || lower_starts("www.") {
-                out.list.push(Token { hash: self.url, kind: Kind::Url, caps: false, clause_end: false });
-                continue;
-            }
-            if bytes[0] == b'@' && bytes.len() > 1 {
-                let end = matches!(bytes[bytes.len() - 1], b'.' | b',' | b';' | b':' | b'!' | b'?');
-                out.list.push(Token { hash: self.handle, kind: Kind::Handle, caps: false, clause_end: end });
-                continue;
-            }
-            // Emoticons start with punctuation (":(", "<3") or are tiny ("xD").
-            if punct > 0 && bytes.len() <= 8 && (bytes[0].is_ascii_punctuation() || bytes.len() <= 3) {
-                let mut h = TokenHasher::default();
-                for &b in bytes {
-                    h.push_byte(b.to_ascii_lowercase());
-                }
-                let h = h.finish();
-                if is_emoticon(h) {
-                    out.list.push(Token { hash: h, kind: Kind::Emoticon, caps: false, clause_end: false });
+            while i < len {
+                let b = bytes[i];
+                if b > b' ' && b < 0x80 {
+                    out.exclaims += (b == b'!') as u32;
+                    out.questions += (b == b'?') as u32;
+                    punct += b.is_ascii_punctuation() as u32;
+                    i += 1;
                     continue;
                 }
+                let (space, n) = space_at(text, i);
+                if space {
+                    break;
+                }
+                i += n;
             }
-            let mut piece = Piece::new();
-            for c in chunk.chars() {
-                if c.is_ascii_alphanumeric() {
+            self.chunk(&text[start..i], punct, &lookup, out, &mut words, &mut caps_words);
+        }
+        out.mixed_caps = caps_words > 0 && caps_words < words;
+    }
+
+    /// One whitespace-separated chunk, with `punct` ASCII punctuation marks.
+    #[inline]
+    fn chunk(&self, chunk: &str, punct: u32, lookup: &impl Fn(u64) -> Entry, out: &mut Tokens, words: &mut u32, caps_words: &mut u32) {
+        let bytes = chunk.as_bytes();
+        let lower_starts = |p: &str| bytes.len() >= p.len() && bytes[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        if lower_starts("http://") || lower_starts("https://") || lower_starts("www.") {
+            out.list.push(Token::new(self.url, Kind::Url, Entry::default()));
+            return;
+        }
+        if bytes[0] == b'@' && bytes.len() > 1 {
+            let end = matches!(bytes[bytes.len() - 1], b'.' | b',' | b';' | b':' | b'!' | b'?');
+            out.list.push(Token { clause_end: end, ..Token::new(self.handle, Kind::Handle, Entry::default()) });
+            return;
+        }
+        // Emoticons start with punctuation (":(", "<3") or are tiny ("xD").
+        if punct > 0 && bytes.len() <= 8 && (bytes[0].is_ascii_punctuation() || bytes.len() <= 3) {
+            let mut h = TokenHasher::default();
+            for &b in bytes {
+                h.push_byte(b.to_ascii_lowercase());
+            }
+            let h = h.finish();
+            let e = lookup(h);
+            if e.flags & EMOTICON != 0 {
+                out.list.push(Token::new(h, Kind::Emoticon, e));
+                return;
+            }
+        }
+        let mut piece = Piece::new();
+        let mut j = 0;
+        while j < bytes.len() {
+            let b = bytes[j];
+            if b < 0x80 {
+                j += 1;
+                if b.is_ascii_alphanumeric() {
                     piece.chars += 1;
-                    if c.is_ascii_digit() {
-                        piece.digits += 1;
-                    } else {
+                    if !b.is_ascii_digit() {
                         piece.letters += 1;
-                        if c.is_ascii_uppercase() {
-                            piece.upper += 1;
-                        }
+                        piece.upper += b.is_ascii_uppercase() as u32;
                     }
-                    piece.h.push_byte((c as u8).to_ascii_lowercase());
-                } else if !c.is_ascii() && c.is_alphanumeric() {
-                    piece.chars += 1;
-                    piece.letters += 1;
-                    if c.is_uppercase() {
-                        piece.upper += 1;
-                    }
-                    for l in c.to_lowercase() {
-                        piece.h.push_char(l);
-                    }
-                } else if (c == '\'' || c == '\u{2019}') && piece.chars > 0 {
+                    piece.h.push_byte(b.to_ascii_lowercase());
+                } else if b == b'\'' && piece.chars > 0 {
                     // "don't" reads as "dont".
-                } else if c == '#' && piece.chars == 0 {
+                } else if b == b'#' && piece.chars == 0 {
                     piece.hashtag = true;
                 } else {
-                    self.flush(&mut piece, out, &mut words, &mut caps_words);
-                    if is_emoji(c) {
-                        let mut h = TokenHasher::default();
-                        h.push_char(c);
-                        out.list.push(Token { hash: h.finish(), kind: Kind::Emoji, caps: false, clause_end: false });
-                    } else if matches!(c, '.' | ',' | ';' | ':' | '!' | '?') {
+                    self.flush(&mut piece, lookup, out, words, caps_words);
+                    if matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?') {
                         if let Some(last) = out.list.last_mut() {
                             last.clause_end = true;
                         }
                     }
                 }
+                continue;
             }
-            self.flush(&mut piece, out, &mut words, &mut caps_words);
+            let Some((c, n)) = char_at(chunk, j) else { break };
+            j += n;
+            if c.is_alphanumeric() {
+                piece.chars += 1;
+                piece.letters += 1;
+                if c.is_uppercase() {
+                    piece.upper += 1;
+                }
+                for l in c.to_lowercase() {
+                    piece.h.push_char(l);
+                }
+            } else if c == '\u{2019}' && piece.chars > 0 {
+                // "don’t" too.
+            } else {
+                self.flush(&mut piece, lookup, out, words, caps_words);
+                if is_emoji(c) {
+                    let mut h = TokenHasher::default();
+                    h.push_char(c);
+                    let h = h.finish();
+                    out.list.push(Token::new(h, Kind::Emoji, lookup(h)));
+                }
+            }
         }
-        out.mixed_caps = caps_words > 0 && caps_words < words;
+        self.flush(&mut piece, lookup, out, words, caps_words);
     }
 
-    fn flush(&self, piece: &mut Piece, out: &mut Tokens, words: &mut u32, caps_words: &mut u32) {
+    #[inline]
+    fn flush(&self, piece: &mut Piece, lookup: &impl Fn(u64) -> Entry, out: &mut Tokens, words: &mut u32, caps_words: &mut u32) {
         if piece.chars > 0 {
-            let (hash, kind) = if piece.letters == 0 {
-                (self.number, Kind::Number)
-            } else if piece.hashtag {
-                (piece.h.finish(), Kind::Hashtag)
+            let mut t = if piece.letters == 0 {
+                Token::new(self.number, Kind::Number, Entry::default())
             } else {
-                (piece.h.finish(), Kind::Word)
+                let h = piece.h.finish();
+                Token::new(h, if piece.hashtag { Kind::Hashtag } else { Kind::Word }, lookup(h))
             };
-            let caps = piece.letters >= 2 && piece.upper == piece.letters;
+            t.caps = piece.letters >= 2 && piece.upper == piece.letters;
             if piece.letters > 0 {
                 *words += 1;
-                if caps {
+                if t.caps {
                     *caps_words += 1;
                 }
             }
-            out.list.push(Token { hash, kind, caps, clause_end: false });
+            out.list.push(t);
         }
         *piece = Piece::new();
     }
@@ -204,7 +265,8 @@ mod tests {
     fn toks(text: &str) -> Tokens {
         let emoticons = [hash_str(":("), hash_str(":)"), hash_str("<3")];
         let mut out = Tokens::default();
-        Tokenizer::default().tokenize(text, |h| emoticons.contains(&h), &mut out);
+        let lookup = |h| Entry { flags: if emoticons.contains(&h) { EMOTICON } else { 0 }, ..Entry::default() };
+        Tokenizer::default().tokenize(text, lookup, &mut out);
         out
     }
 
