@@ -22,6 +22,9 @@ pub struct InboxQuery {
     pub assignee_id: Option<i64>,
     /// Case-insensitive text search in the conversation and author.
     pub search: Option<String>,
+    /// Only the triage queue (`true`): cases with a customer post whose topic
+    /// the model could not tell with confidence and nobody has set since.
+    pub needs_triage: bool,
     #[ts(type = "number")]
     pub offset: i64,
     #[ts(type = "number")]

@@ -77,6 +77,8 @@ pub async fn route_and_tag(store: &Store, posts: &[NewPost]) -> Result<Routed, D
                 continue;
             }
             store.count_listening_matches(q.id, 1).await?;
+            // For the rules' `query = "name"` conditions.
+            store.record_query_match(&post.channel, &post.external_id, q.id).await?;
             if q.department_id.is_none() && q.tag.is_none() {
                 continue;
             }

@@ -7,8 +7,18 @@
 //!   and leaves the priority with its reasons, the SLA due instant and the
 //!   suggested template on the case. Running it twice changes nothing.
 //! - [`Desk::sla_tick`] refreshes the clocks and priorities of cases that
-//!   fall due soon, and escalates a target about to be missed once: a note
-//!   from `sla:<policy>` on the timeline and the `sla_near_breach` rules.
+//!   fall due soon (a priority at most a minute old is left alone), and
+//!   escalates a target about to be missed once, at the instant its clock
+//!   turns near breach: a note from `sla:<policy>` on the timeline and the
+//!   `sla_near_breach` rules.
+//!   It then runs the `time_elapsed` rules: on open cases with recent
+//!   activity whose `waiting` / `age` the rule asks for has passed, once per
+//!   case, rule and customer post (the firing is recorded; a new customer
+//!   post re-arms it), with a note from `rule:<name>` saying it fired. A
+//!   fired rule's priority change stays in the score until the next post.
+//! - The rules' facts carry the listening queries the newest customer post
+//!   matched and the author's influence (the published score of
+//!   `switchboard_core::influence`, from followers and engagement).
 //! - [`Desk::dry_run`] applies a draft rule set to past cases and reports
 //!   what would have changed, changing nothing.
 //! - [`Desk::save_rules`] (and `save_playbook`, `save_sla`) check a file,
@@ -20,10 +30,12 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use switchboard_core::alert::Alert;
 use switchboard_core::case::CaseStatus;
 use switchboard_core::view::SuggestionView;
-use switchboard_rules::{defaults, priority, Action, AssignHow, CaseFacts, Event, Outcome, Playbook, RuleSet, SlaConfig, Vars};
-use switchboard_store::rules::{CaseFactsRow, ConfigVersion, TriageWrite};
+use switchboard_core::influence::{influence, Engagement, InfluenceInput};
+use switchboard_rules::{defaults, priority, Action, AssignHow, CaseFacts, Event, Outcome, Playbook, RuleSet, SlaClock, SlaConfig, Span, Vars};
+use switchboard_store::rules::{CaseFactsRow, ConfigVersion, ElapsedScan, TriageWrite};
 
 use crate::error::DeskError;
 use crate::Desk;
@@ -35,6 +47,9 @@ const BATCH: i64 = 200;
 pub const TRIAGE_WINDOW_MS: i64 = 14 * 24 * 3_600_000;
 /// How far ahead [`Desk::sla_tick`] looks for targets falling due.
 const TICK_HORIZON_MS: i64 = 3 * 24 * 3_600_000;
+/// How old a priority may get before the tick computes it again (the SLA
+/// part moves with the clock); an escalation due sooner is not kept waiting.
+const REFRESH_EVERY_MS: i64 = 60_000;
 
 /// The team's rules, playbook and SLA policies as they stand.
 #[derive(Debug, Clone)]
@@ -62,7 +77,14 @@ pub struct TriageReport {
 pub struct SlaTick {
     pub refreshed: usize,
     pub escalated: usize,
+    /// `time_elapsed` rule firings (one per case and rule).
+    pub fired: usize,
+    /// Actions that could not be carried out, in plain words.
+    pub problems: Vec<String>,
 }
+
+/// Cases one `time_elapsed` rule looks at per tick, at most.
+const ELAPSED_BATCH: i64 = 500;
 
 /// Cases per department before and after a draft rule set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,7 +198,7 @@ impl Desk {
                 return Ok(report);
             }
             for id in ids {
-                self.triage_case(&cfg, id, Event::PostReceived, now, &mut report).await?;
+                self.triage_case(&cfg, id, Event::PostReceived, now, &mut report, None).await?;
                 report.cases += 1;
             }
         }
@@ -187,20 +209,54 @@ impl Desk {
     pub async fn case_updated(&self, case_id: i64, now: i64) -> Result<TriageReport, DeskError> {
         let cfg = self.team_config().await?;
         let mut report = TriageReport { cases: 1, ..Default::default() };
-        self.triage_case(&cfg, case_id, Event::CaseUpdated, now, &mut report).await?;
+        self.triage_case(&cfg, case_id, Event::CaseUpdated, now, &mut report, None).await?;
         Ok(report)
     }
 
-    async fn triage_case(&self, cfg: &TeamConfig, case_id: i64, event: Event, now: i64, report: &mut TriageReport) -> Result<(), DeskError> {
+    /// Runs the `alert_raised` rules for an alert early warning just opened,
+    /// once on each case behind its example posts (route them to PR, page the
+    /// lead). A case that vanished meanwhile is reported, not fatal.
+    pub async fn alert_raised(&self, alert: &Alert, now: i64) -> Result<TriageReport, DeskError> {
+        let cfg = self.team_config().await?;
+        let mut report = TriageReport::default();
+        if cfg.rules.rules.iter().all(|r| !r.enabled || !r.on.contains(&Event::AlertRaised)) {
+            return Ok(report);
+        }
+        let mut cases: Vec<i64> = alert.examples.iter().map(|e| e.case_id).collect();
+        cases.sort_unstable();
+        cases.dedup();
+        for case_id in cases {
+            report.cases += 1;
+            if let Err(e) = self.triage_case(&cfg, case_id, Event::AlertRaised, now, &mut report, Some(alert)).await {
+                report.problems.push(format!("case #{case_id}: the alert's rules could not run: {}", e.message));
+            }
+        }
+        Ok(report)
+    }
+
+    async fn triage_case(
+        &self,
+        cfg: &TeamConfig,
+        case_id: i64,
+        event: Event,
+        now: i64,
+        report: &mut TriageReport,
+        alert: Option<&Alert>,
+    ) -> Result<(), DeskError> {
         let row = self.store().case_facts_row(case_id).await?;
-        let facts = facts_of(&row);
+        let mut facts = facts_of(&row);
+        if let Some(a) = alert {
+            facts.alert_kind = Some(a.kind.as_str().to_string());
+            facts.alert_scope = Some(a.scope.clone());
+            facts.alert_severity = Some(a.severity.as_str().to_string());
+        }
         let left = cfg.sla.clock(&facts, now).map(|c| c.left_minutes);
         let calendar = cfg.sla.calendar_for(facts.department.as_deref());
-        let mut outcome = cfg.rules.evaluate(event, &facts, now, calendar, left);
+        let outcome = cfg.rules.evaluate(event, &facts, now, calendar, left);
+        let mut changes = outcome.priority_changes();
         if event != Event::PostReceived {
             // The score keeps the priority changes of the rules that shaped the case.
-            let standing = cfg.rules.evaluate(Event::PostReceived, &facts, now, calendar, left);
-            outcome.actions.extend(standing.actions.into_iter().filter(|a| matches!(a.action, Action::Priority(_))));
+            changes.extend(standing_changes(cfg, &row, &facts, now, calendar, left));
         }
         self.carry_out(&outcome, case_id, report).await?;
         // Score what the case now is: routed, tagged, perhaps closed.
@@ -208,7 +264,7 @@ impl Desk {
         let mut facts = facts_of(&after);
         facts.sla_policy = outcome.sla().map(str::to_string).or(row.sla_policy.clone());
         let clock = cfg.sla.clock(&facts, now);
-        let scored = priority::score(&facts, &cfg.rules.weights, clock.as_ref(), &outcome.priority_changes());
+        let scored = priority::score(&facts, &cfg.rules.weights, clock.as_ref(), &changes);
         // A new post is suggested afresh; otherwise a rule's earlier suggestion stands.
         let kept = if event == Event::PostReceived { None } else { row.suggested_template.clone() };
         let suggested = outcome.suggest().map(str::to_string).or(kept).or_else(|| cfg.playbook.suggest(&facts).map(|t| t.slug.clone()));
@@ -218,10 +274,12 @@ impl Desk {
                 &TriageWrite {
                     priority: scored.score,
                     reasons: scored.labels(),
-                    sla_due_at: clock.map(|c| c.due_at),
+                    sla_due_at: clock.as_ref().map(|c| c.due_at),
                     sla_policy: facts.sla_policy,
                     suggested_template: suggested,
                     triaged_post_id: if event == Event::PostReceived { row.post_id } else { None },
+                    sla_escalate_at: clock.as_ref().map(|c| c.escalate_at),
+                    computed_at: now,
                 },
             )
             .await?;
@@ -311,29 +369,16 @@ impl Desk {
         Ok(true)
     }
 
-    /// Refreshes clocks and priorities of cases falling due soon and
-    /// escalates each target about to be missed once.
+    /// Refreshes clocks and priorities of cases falling due soon, escalates
+    /// each target about to be missed once, then runs the `time_elapsed`
+    /// rules (see the module comment).
     pub async fn sla_tick(&self, now: i64) -> Result<SlaTick, DeskError> {
         let cfg = self.team_config().await?;
         let mut tick = SlaTick::default();
         let mut report = TriageReport::default();
-        for case_id in self.store().cases_due_before(now.saturating_add(TICK_HORIZON_MS), 5_000).await? {
-            let row = self.store().case_facts_row(case_id).await?;
-            let facts = facts_of(&row);
-            let calendar = cfg.sla.calendar_for(facts.department.as_deref());
-            let clock = cfg.sla.clock(&facts, now);
-            // The rules' priority changes as they stand now (nothing is carried out).
-            let standing = cfg.rules.evaluate(Event::PostReceived, &facts, now, calendar, clock.as_ref().map(|c| c.left_minutes));
-            let scored = priority::score(&facts, &cfg.rules.weights, clock.as_ref(), &standing.priority_changes());
-            let write = TriageWrite {
-                priority: scored.score,
-                reasons: scored.labels(),
-                sla_due_at: clock.as_ref().map(|c| c.due_at),
-                sla_policy: row.sla_policy.clone(),
-                suggested_template: row.suggested_template.clone(),
-                triaged_post_id: None,
-            };
-            self.store().save_triage(case_id, &write).await?;
+        let (until, stale) = (now.saturating_add(TICK_HORIZON_MS), now.saturating_sub(REFRESH_EVERY_MS));
+        for case_id in self.store().cases_to_refresh(until, stale, now, 5_000).await? {
+            let (row, facts, clock) = self.rescore(&cfg, case_id, now).await?;
             tick.refreshed += 1;
             let Some(clock) = clock.filter(|c| c.near_breach) else { continue };
             if row.sla_warned_due == Some(clock.due_at) {
@@ -346,12 +391,83 @@ impl Desk {
             };
             let note = format!("SLA: the {} target ({} policy) {when}", clock.target.label(), clock.policy);
             self.store().add_note(case_id, &note, &format!("sla:{}", clock.policy)).await?;
+            let calendar = cfg.sla.calendar_for(facts.department.as_deref());
             let outcome = cfg.rules.evaluate(Event::SlaNearBreach, &facts, now, calendar, Some(clock.left_minutes));
             self.carry_out(&outcome, case_id, &mut report).await?;
             self.store().mark_sla_warned(case_id, clock.due_at).await?;
             tick.escalated += 1;
         }
+        self.run_elapsed(&cfg, now, &mut tick, &mut report).await?;
+        tick.problems = report.problems;
         Ok(tick)
+    }
+
+    /// Recomputes a case's clock and priority as they stand at `now` (the
+    /// rules' standing priority changes; nothing is carried out) and saves them.
+    async fn rescore(&self, cfg: &TeamConfig, case_id: i64, now: i64) -> Result<(CaseFactsRow, CaseFacts, Option<SlaClock>), DeskError> {
+        let row = self.store().case_facts_row(case_id).await?;
+        let facts = facts_of(&row);
+        let calendar = cfg.sla.calendar_for(facts.department.as_deref());
+        let clock = cfg.sla.clock(&facts, now);
+        let changes = standing_changes(cfg, &row, &facts, now, calendar, clock.as_ref().map(|c| c.left_minutes));
+        let scored = priority::score(&facts, &cfg.rules.weights, clock.as_ref(), &changes);
+        let write = TriageWrite {
+            priority: scored.score,
+            reasons: scored.labels(),
+            sla_due_at: clock.as_ref().map(|c| c.due_at),
+            sla_policy: row.sla_policy.clone(),
+            suggested_template: row.suggested_template.clone(),
+            triaged_post_id: None,
+            sla_escalate_at: clock.as_ref().map(|c| c.escalate_at),
+            computed_at: now,
+        };
+        self.store().save_triage(case_id, &write).await?;
+        Ok((row, facts, clock))
+    }
+
+    /// Runs the `time_elapsed` rules on the open cases they may now hold on.
+    async fn run_elapsed(&self, cfg: &TeamConfig, now: i64, tick: &mut SlaTick, report: &mut TriageReport) -> Result<(), DeskError> {
+        let mut cases = std::collections::BTreeSet::new();
+        for rule in cfg.rules.listening(Event::TimeElapsed) {
+            let ago = |span| rule.at_least(span).map(|m: i64| now.saturating_sub(m.saturating_mul(60_000)));
+            let scan = ElapsedScan {
+                rule: rule.name.clone(),
+                active_since: now - TRIAGE_WINDOW_MS,
+                waiting_since: ago(Span::Waiting),
+                opened_before: ago(Span::Age),
+                limit: ELAPSED_BATCH,
+            };
+            cases.extend(self.store().elapsed_candidates(&scan).await?);
+        }
+        for case_id in cases {
+            let row = self.store().case_facts_row(case_id).await?;
+            let Some(post_id) = row.post_id else { continue };
+            let facts = facts_of(&row);
+            let calendar = cfg.sla.calendar_for(facts.department.as_deref());
+            let left = cfg.sla.clock(&facts, now).map(|c| c.left_minutes);
+            let mut outcome = cfg.rules.evaluate_elapsed(&facts, now, calendar, left, &row.fired_rules);
+            if outcome.fired.is_empty() {
+                continue;
+            }
+            // Recorded first: a rule another desk fired meanwhile is not carried out twice.
+            let mut fired = Vec::new();
+            for name in &outcome.fired {
+                if self.store().record_firing(case_id, name, post_id, now).await? {
+                    fired.push(name.clone());
+                }
+            }
+            outcome.actions.retain(|a| fired.contains(&a.rule));
+            let why = elapsed_why(&facts, now);
+            for name in &fired {
+                self.store().add_note(case_id, &format!("Rule \u{201c}{name}\u{201d} fired: {why}"), &format!("rule:{name}")).await?;
+            }
+            self.carry_out(&outcome, case_id, report).await?;
+            if !fired.is_empty() {
+                self.rescore(cfg, case_id, now).await?;
+            }
+            tick.fired += fired.len();
+        }
+        Ok(())
     }
 
     /// What `draft` (a rules file) would have done to the cases with a
@@ -436,6 +552,35 @@ impl Desk {
     }
 }
 
+/// The priority changes a case keeps between runs: those of the
+/// `post_received` rules that hold on it now, and those of the
+/// `time_elapsed` rules fired for its newest customer post.
+fn standing_changes(
+    cfg: &TeamConfig,
+    row: &CaseFactsRow,
+    facts: &CaseFacts,
+    now: i64,
+    calendar: Option<&switchboard_rules::Calendar>,
+    left: Option<i64>,
+) -> Vec<(String, switchboard_rules::PriorityChange)> {
+    let mut changes = cfg.rules.evaluate(Event::PostReceived, facts, now, calendar, left).priority_changes();
+    for name in &row.fired_rules {
+        if let Some(rule) = cfg.rules.rule(name).filter(|r| r.enabled && r.on.contains(&Event::TimeElapsed)) {
+            changes.extend(rule.priority_changes());
+        }
+    }
+    changes
+}
+
+/// What time passed, for the note a `time_elapsed` rule leaves.
+fn elapsed_why(facts: &CaseFacts, now: i64) -> String {
+    let age = format!("case open {}", short_minutes((now - facts.opened_at) / 60_000));
+    match facts.waiting_minutes(now) {
+        Some(w) if w > 0 => format!("the customer has waited {} since their last post; {age}", short_minutes(w)),
+        _ => age,
+    }
+}
+
 /// Whether an action would change the case as it stands.
 fn changes_something(action: &Action, facts: &CaseFacts) -> bool {
     match action {
@@ -467,20 +612,42 @@ pub fn facts_of(row: &CaseFactsRow) -> CaseFacts {
         topic: topic.map(|t| t.0),
         intent: judged("intent").map(|i| i.0),
         followers: row.followers,
-        influence: judged("influence").and_then(|i| i.0.parse().ok()),
+        influence: judged("influence").and_then(|i| i.0.parse().ok()).or_else(|| influence_of(row)),
         value_tier: row.value_tier.clone(),
         lifetime_value: row.lifetime_value,
         department: row.department.clone(),
         assignee: row.assignee.clone(),
         tags: row.tags.clone(),
-        queries: Vec::new(),
+        queries: row.queries.clone(),
         status: row.status.clone(),
         opened_at: row.opened_at,
         first_response_at: row.first_response_at,
         last_customer_post_at: row.last_customer_post_at,
         last_reply_at: row.last_reply_at,
         sla_policy: row.sla_policy.clone(),
+        // Filled only while an `alert_raised` rule runs.
+        alert_kind: None,
+        alert_scope: None,
+        alert_severity: None,
     }
+}
+
+/// The author's published influence score (0–100) over 100, from followers
+/// and engagement as the author card computes it; `None` without an author.
+fn influence_of(row: &CaseFactsRow) -> Option<f64> {
+    if row.handle.is_empty() {
+        return None;
+    }
+    let input = InfluenceInput {
+        followers: row.followers,
+        engagement: Some(Engagement {
+            posts: row.author_posts,
+            answered_share: (row.author_cases > 0).then(|| row.author_answered as f64 / row.author_cases as f64),
+            reposts_per_post: None,
+        }),
+        reach: None,
+    };
+    Some(f64::from(influence(&input).score) / 100.0)
 }
 
 fn short_minutes(m: i64) -> String {

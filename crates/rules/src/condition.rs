@@ -32,6 +32,9 @@ pub enum Field {
     Status,
     ValueTier,
     Assignee,
+    AlertKind,
+    AlertScope,
+    AlertSeverity,
 }
 
 /// A numeric fact compared with `<`, `>`...
@@ -65,7 +68,7 @@ pub enum Condition {
     Unassigned(bool),
 }
 
-pub const KNOWN: &str = "topic, sentiment, intent, language, channel, account, department, status, value_tier, assignee, tag, query, \
+pub const KNOWN: &str = "topic, sentiment, intent, language, channel, account, department, status, value_tier, assignee, alert_kind, alert_scope, alert_severity, tag, query, \
 followers, lifetime_value, influence, sentiment_score, topic_confidence, waiting, age, sla_left, text, business_hours, unrouted, unassigned";
 
 /// What a condition may look at besides the facts.
@@ -93,6 +96,9 @@ impl Condition {
             "status" => Some(Field::Status),
             "value_tier" => Some(Field::ValueTier),
             "assignee" => Some(Field::Assignee),
+            "alert_kind" => Some(Field::AlertKind),
+            "alert_scope" => Some(Field::AlertScope),
+            "alert_severity" => Some(Field::AlertSeverity),
             _ => None,
         };
         if let Some(f) = field {
@@ -159,6 +165,9 @@ impl Condition {
                     Field::Status => Some(facts.status.as_str()),
                     Field::ValueTier => facts.value_tier.as_deref(),
                     Field::Assignee => facts.assignee.as_deref(),
+                    Field::AlertKind => facts.alert_kind.as_deref(),
+                    Field::AlertScope => facts.alert_scope.as_deref(),
+                    Field::AlertSeverity => facts.alert_severity.as_deref(),
                 };
                 let Some(fact) = fact.map(fold) else { return false };
                 accepted.iter().any(|a| {

@@ -49,6 +49,12 @@ pub struct CaseFacts {
     pub last_reply_at: Option<i64>,
     /// The SLA policy a rule applied to the case, if any.
     pub sla_policy: Option<String>,
+    /// The alert an `alert_raised` rule runs for: `volume_spike` or `negative_spike`.
+    pub alert_kind: Option<String>,
+    /// What spiked: `all`, `topic:...`, `account:...`, `channel:...`.
+    pub alert_scope: Option<String>,
+    /// `low`, `medium` or `high`.
+    pub alert_severity: Option<String>,
 }
 
 impl CaseFacts {

@@ -5,9 +5,11 @@
 //! - [`RuleSet`] ([`rules`]): ordered rules read from a TOML file people can
 //!   review and version. Each rule listens for an [`Event`], checks
 //!   [`Condition`]s (all must hold) and yields [`Action`]s; `stop = true` ends
-//!   the run. [`RuleSet::evaluate`] returns the actions and the rules that fired.
-//! - [`SlaConfig`] ([`sla`]): business calendars (weekly hours at a fixed UTC
-//!   offset, holidays) and per-department policies (first response, next
+//!   the run. [`RuleSet::evaluate`] returns the actions and the rules that
+//!   fired; [`RuleSet::evaluate_elapsed`] runs the `time_elapsed` rules once
+//!   per customer post.
+//! - [`SlaConfig`] ([`sla`]): business calendars (weekly hours on the wall
+//!   clock of an IANA time zone or a fixed UTC offset, holidays) and per-department policies (first response, next
 //!   response, resolution); [`sla::due_at`] counts business time only and
 //!   [`SlaClock`] says how much is left and whether a target is near breach.
 //! - [`priority::score`]: one 0–100 score per case with the [`Reason`]s, in
@@ -31,7 +33,7 @@ pub mod sla;
 mod text;
 
 pub use action::{Action, AssignHow, PriorityChange};
-pub use condition::Condition;
+pub use condition::{Condition, Span};
 pub use error::ConfigError;
 pub use facts::CaseFacts;
 pub use playbook::{Playbook, Template, Vars};

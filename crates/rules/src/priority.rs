@@ -9,8 +9,9 @@
 //! - **topic**: the topic's weight from `[priority.topics]` (default
 //!   weights for outage, legal, billing...; other topics 0);
 //! - **influence**: up to +10: `10 × influence` when an influence score
-//!   (0–1) is known, else `10 × log10(followers + 1) / 6` (a million followers
-//!   give 10, 48k give 7.8);
+//!   (0–1, the published score of `switchboard_core::influence` over 100) is
+//!   known, said "influence 54 (48k followers)"; else `10 × log10(followers + 1) / 6`
+//!   (a million followers give 10, 48k give 7.8), said "48k followers";
 //! - **customer value**: tier A +12, B +6, C +2 (`[priority.tiers]`); without
 //!   a tier, a lifetime value of 10,000 or more counts as B;
 //! - **SLA**: up to +20 as the clock runs down: `20 × (1 − left / target)`,
@@ -117,9 +118,12 @@ pub fn score(facts: &CaseFacts, weights: &Weights, sla: Option<&SlaClock>, rules
         (None, None) => None,
     };
     if let Some((points, followers)) = reach {
-        let label = match followers {
-            Some(f) => format!("{} followers", short_count(f)),
-            None => "influential author".into(),
+        let influence = facts.influence.filter(|i| i.is_finite()).map(|i| (i.clamp(0.0, 1.0) * 100.0).round());
+        let label = match (influence, followers) {
+            (Some(i), Some(f)) => format!("influence {i} ({} followers)", short_count(f)),
+            (Some(i), None) => format!("influence {i}"),
+            (None, Some(f)) => format!("{} followers", short_count(f)),
+            (None, None) => "influential author".into(),
         };
         parts.push((label, points, false));
     }

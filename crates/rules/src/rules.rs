@@ -3,27 +3,42 @@
 //! ```toml
 //! [[rule]]
 //! name = "Lost luggage from a big account"
-//! on = "post_received"            # or case_updated, sla_near_breach, time_elapsed (or a list)
+//! on = "post_received"            # or case_updated, sla_near_breach, time_elapsed, alert_raised (or a list)
 //! when = { topic = "lost luggage", sentiment = "negative", followers = ">10000" }
 //! then = [{ route = "contact-centre" }, { assign = "least_loaded" }, { priority = "+20" }]
 //! stop = true                     # later rules are not looked at when this one fires
 //! ```
 //!
 //! A rule without `when` always holds; `on` defaults to `post_received`;
-//! `enabled = false` keeps a rule in the file without running it. Rules see
+//! `enabled = false` keeps a rule in the file without running it.
+//!
+//! A `time_elapsed` rule runs on the periodic SLA tick, on open cases with
+//! recent activity; its `waiting` and `age` conditions say how much time must
+//! have passed (since the customer's newest unanswered post, since the case
+//! opened): `on = "time_elapsed"`, `when = { waiting = ">2h" }` fires once
+//! the customer has waited two hours. It fires once per case and customer
+//! post: the engine records the firing, and a new customer post re-arms it
+//! ([`RuleSet::evaluate_elapsed`]). Rules see
 //! the effects of the rules before them in the same run (a rule that routes
 //! makes `unrouted = true` false for the next). The optional `[priority]`
 //! table sets the weights of the score (see [`crate::priority`]).
+//!
+//! An `alert_raised` rule runs when early warning opens an alert, once on each
+//! case behind the alert's example posts, with `alert_kind`
+//! (`volume_spike`, `negative_spike`), `alert_scope` (`all`, `topic:lost
+//! luggage`, `account:...`, `channel:...`) and `alert_severity` (`low`,
+//! `medium`, `high`) to match on: route the cases to PR, page the lead.
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::action::{Action, PriorityChange};
-use crate::condition::{post_facts, Condition, Context};
+use crate::condition::{post_facts, Condition, Context, Span};
 use crate::error::ConfigError;
 use crate::facts::CaseFacts;
 use crate::priority::Weights;
 use crate::sla::Calendar;
+use crate::text::Op;
 
 /// What a rule listens for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -35,18 +50,22 @@ pub enum Event {
     CaseUpdated,
     /// An SLA target is about to be missed.
     SlaNearBreach,
-    /// The periodic tick (rules with `waiting` / `age` conditions).
+    /// The periodic tick: time passed since the customer's newest post or the
+    /// opening (rules with `waiting` / `age` conditions), once per customer post.
     TimeElapsed,
+    /// Early warning opened an alert; runs on the cases of its example posts.
+    AlertRaised,
 }
 
 impl Event {
-    pub const ALL: [Event; 4] = [Event::PostReceived, Event::CaseUpdated, Event::SlaNearBreach, Event::TimeElapsed];
+    pub const ALL: [Event; 5] = [Event::PostReceived, Event::CaseUpdated, Event::SlaNearBreach, Event::TimeElapsed, Event::AlertRaised];
     pub fn as_str(self) -> &'static str {
         match self {
             Event::PostReceived => "post_received",
             Event::CaseUpdated => "case_updated",
             Event::SlaNearBreach => "sla_near_breach",
             Event::TimeElapsed => "time_elapsed",
+            Event::AlertRaised => "alert_raised",
         }
     }
     pub fn parse(s: &str) -> Option<Event> {
@@ -64,6 +83,35 @@ pub struct Rule {
     pub enabled: bool,
     /// Where the rule starts in the file.
     pub line: usize,
+}
+
+impl Rule {
+    /// The least number of minutes a `waiting` or `age` condition of this
+    /// rule asks for (`waiting = ">2h"` → 120), if it asks for one: a case
+    /// with less cannot satisfy it, so the engine need not look at it.
+    pub fn at_least(&self, span: Span) -> Option<i64> {
+        self.when
+            .iter()
+            .filter_map(|c| match c {
+                Condition::Span(s, cmp) if *s == span => match cmp.op {
+                    Op::Gt | Op::Ge | Op::Eq => Some(cmp.value.max(0.0).floor() as i64),
+                    Op::Lt | Op::Le => None,
+                },
+                _ => None,
+            })
+            .max()
+    }
+
+    /// The priority changes among this rule's actions.
+    pub fn priority_changes(&self) -> Vec<(String, PriorityChange)> {
+        self.then
+            .iter()
+            .filter_map(|a| match a {
+                Action::Priority(c) => Some((self.name.clone(), *c)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -199,12 +247,47 @@ impl RuleSet {
 
     /// Runs the rules listening for `event` on `facts`, in order.
     pub fn evaluate(&self, event: Event, facts: &CaseFacts, now: i64, calendar: Option<&Calendar>, sla_left_minutes: Option<i64>) -> Outcome {
+        self.run(event, facts, now, calendar, sla_left_minutes, &[])
+    }
+
+    /// Runs the `time_elapsed` rules on `facts`, passing over the rules in
+    /// `already` (those fired for the case's current customer post): they do
+    /// not fire again, though one that still holds and has `stop = true`
+    /// still ends the run.
+    pub fn evaluate_elapsed(
+        &self,
+        facts: &CaseFacts,
+        now: i64,
+        calendar: Option<&Calendar>,
+        sla_left_minutes: Option<i64>,
+        already: &[String],
+    ) -> Outcome {
+        self.run(Event::TimeElapsed, facts, now, calendar, sla_left_minutes, already)
+    }
+
+    /// The enabled rules listening for `event`, in order.
+    pub fn listening(&self, event: Event) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |r| r.enabled && r.on.contains(&event))
+    }
+
+    /// The rule called `name`.
+    pub fn rule(&self, name: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.name == name)
+    }
+
+    fn run(&self, event: Event, facts: &CaseFacts, now: i64, calendar: Option<&Calendar>, sla_left_minutes: Option<i64>, already: &[String]) -> Outcome {
         let mut facts = facts.clone();
         let mut post = post_facts(&facts);
         let mut out = Outcome::default();
-        for rule in self.rules.iter().filter(|r| r.enabled && r.on.contains(&event)) {
+        for rule in self.listening(event) {
             let ctx = Context { now, calendar, sla_left_minutes, post: &post };
             if !rule.when.iter().all(|c| c.holds(&facts, &ctx)) {
+                continue;
+            }
+            if already.contains(&rule.name) {
+                if rule.stop {
+                    break;
+                }
                 continue;
             }
             out.fired.push(rule.name.clone());

@@ -3,7 +3,8 @@
 //! ```toml
 //! [[calendar]]
 //! name = "office"
-//! utc_offset = "+00:00"           # a fixed offset: no daylight saving
+//! timezone = "Europe/London"      # an IANA zone (daylight saving followed),
+//!                                 # or utc_offset = "+01:00" for a fixed offset
 //! hours = { mon = "09:00-17:30", tue = "09:00-17:30", wed = "09:00-17:30", thu = "09:00-17:30", fri = "09:00-17:30" }
 //! holidays = ["2026-12-25", "2026-12-28"]
 //!
@@ -18,14 +19,21 @@
 //! ```
 //!
 //! A day missing from `hours` (or `"closed"`) is closed; `"00:00-24:00"` is
-//! the whole day; several spans are separated by commas. Time zones are fixed
-//! UTC offsets per calendar (no zone database, so no daylight-saving shift:
-//! a team on Europe/London writes `+00:00` in winter and `+01:00` in summer).
-//! Targets count only open time: one business hour from Friday 17:00 with
-//! hours 09:00–17:30 is Monday 09:30. Instants are milliseconds since the epoch.
+//! the whole day; several spans are separated by commas. A calendar's hours
+//! are wall-clock times in its zone: `timezone` names an IANA zone (the
+//! `chrono-tz` database, so "09:00" stays 09:00 in London across the change
+//! to summer time), `utc_offset` (or `timezone = "+05:30"`) a fixed offset;
+//! neither means UTC. An opening time that falls in a spring-forward gap
+//! counts from the instant the clocks jump; in the repeated autumn hour the
+//! first occurrence counts. Targets count only open time: one business hour
+//! from Friday 17:00 with hours 09:00–17:30 is Monday 09:30. Instants are
+//! milliseconds since the epoch.
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+
+use chrono::{NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
 
 use crate::error::ConfigError;
 use crate::facts::CaseFacts;
@@ -39,8 +47,10 @@ const HORIZON_DAYS: i64 = 3 * 366;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
     pub name: String,
-    /// Minutes east of UTC.
+    /// Minutes east of UTC, when the calendar has no IANA zone.
     pub offset_minutes: i64,
+    /// The IANA zone whose wall clock the hours are in (overrides `offset_minutes`).
+    pub zone: Option<Tz>,
     /// Open spans per weekday (Monday first), minutes from local midnight.
     pub hours: [Vec<(i64, i64)>; 7],
     /// Closed days, as days since 1970-01-01 (local).
@@ -104,12 +114,15 @@ pub struct SlaClock {
     pub left_minutes: i64,
     pub near_breach: bool,
     pub breached: bool,
+    /// The clock is not near breach before this instant (it turns so just
+    /// after it): the engine need not look at the case for escalation sooner.
+    pub escalate_at: i64,
 }
 
 impl Calendar {
     /// Open all the time, at UTC.
     pub fn always() -> Calendar {
-        Calendar { name: "24/7".into(), offset_minutes: 0, hours: std::array::from_fn(|_| vec![(0, 24 * 60)]), holidays: Vec::new() }
+        Calendar { name: "24/7".into(), offset_minutes: 0, zone: None, hours: std::array::from_fn(|_| vec![(0, 24 * 60)]), holidays: Vec::new() }
     }
 
     fn open_spans(&self, day: i64) -> &[(i64, i64)] {
@@ -120,11 +133,63 @@ impl Calendar {
         &self.hours[(day + 3).rem_euclid(7) as usize]
     }
 
+    /// Milliseconds to add to an instant for the wall clock at that instant.
+    fn offset_at(&self, at: i64) -> i64 {
+        match self.zone {
+            None => self.offset_minutes * MINUTE,
+            Some(tz) => match chrono::DateTime::from_timestamp_millis(at) {
+                Some(utc) => tz.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc() as i64 * 1000,
+                None => 0,
+            },
+        }
+    }
+
+    /// The instant a wall-clock time (milliseconds from the local epoch) happens.
+    fn local_to_utc(&self, local: i64) -> i64 {
+        let Some(tz) = self.zone else { return local - self.offset_minutes * MINUTE };
+        let Some(naive) = chrono::DateTime::from_timestamp_millis(local).map(|d| d.naive_utc()) else { return local };
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(t) => t.timestamp_millis(),
+            chrono::LocalResult::Ambiguous(first, _) => first.timestamp_millis(),
+            // In a spring-forward gap: the instant the clocks jumped.
+            chrono::LocalResult::None => self.gap_end(naive),
+        }
+    }
+
+    /// The end of the daylight-saving gap containing `naive`: the first
+    /// instant whose wall clock is at or after it.
+    fn gap_end(&self, naive: NaiveDateTime) -> i64 {
+        let before = local_ms(naive) - self.offset_at(local_ms(naive) - DAY);
+        let after = local_ms(naive) - self.offset_at(local_ms(naive) + DAY);
+        // Between the two readings of the wall clock, the first that is already past the gap.
+        let (mut lo, mut hi) = (after.min(before), after.max(before));
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if mid + self.offset_at(mid) >= local_ms(naive) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    }
+
+    /// The local day (days since 1970-01-01 on the wall clock) of an instant.
+    fn local_day(&self, at: i64) -> i64 {
+        (at + self.offset_at(at)).div_euclid(DAY)
+    }
+
+    /// The open intervals of a local day, as instants, in order.
+    fn open_intervals(&self, day: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
+        let start = day * DAY;
+        self.open_spans(day)
+            .iter()
+            .map(move |&(o, c)| (self.local_to_utc(start.saturating_add(o * MINUTE)), self.local_to_utc(start.saturating_add(c * MINUTE))))
+            .filter(|(a, b)| b > a)
+    }
+
     pub fn is_open(&self, at: i64) -> bool {
-        let local = at + self.offset_minutes * MINUTE;
-        let day = local.div_euclid(DAY);
-        let minute = local.rem_euclid(DAY);
-        self.open_spans(day).iter().any(|&(o, c)| minute >= o * MINUTE && minute < c * MINUTE)
+        self.open_intervals(self.local_day(at)).any(|(a, b)| at >= a && at < b)
     }
 
     /// Business milliseconds between `from` and `to` (0 if `to` is before `from`).
@@ -132,14 +197,12 @@ impl Calendar {
         if to <= from {
             return 0;
         }
-        let off = self.offset_minutes * MINUTE;
-        let (from, to) = (from + off, to + off);
         let mut total = 0;
-        let last = to.div_euclid(DAY).min(from.div_euclid(DAY) + HORIZON_DAYS);
-        for day in from.div_euclid(DAY)..=last {
-            let start = day * DAY;
-            for &(o, c) in self.open_spans(day) {
-                let (a, b) = ((start + o * MINUTE).max(from), (start + c * MINUTE).min(to));
+        let first = self.local_day(from);
+        let last = self.local_day(to).min(first + HORIZON_DAYS);
+        for day in first..=last {
+            for (a, b) in self.open_intervals(day) {
+                let (a, b) = (a.max(from), b.min(to));
                 if b > a {
                     total += b - a;
                 }
@@ -149,28 +212,31 @@ impl Calendar {
     }
 }
 
+fn local_ms(naive: NaiveDateTime) -> i64 {
+    naive.and_utc().timestamp_millis()
+}
+
 /// The instant `target_minutes` of business time after `start`; `None` when
 /// the calendar is not open in the next three years.
 pub fn due_at(start: i64, target_minutes: i64, calendar: &Calendar) -> Option<i64> {
-    let off = calendar.offset_minutes * MINUTE;
     let mut remaining = target_minutes.max(0).checked_mul(MINUTE)?;
-    let mut t = start.checked_add(off)?;
-    let first = t.div_euclid(DAY);
+    // Instants beyond chrono's range have no wall clock.
+    chrono::DateTime::from_timestamp_millis(start.checked_add(2 * DAY)?)?;
+    chrono::DateTime::from_timestamp_millis(start.checked_sub(2 * DAY)?)?;
+    let mut t = start;
+    let first = calendar.local_day(start);
     for day in first..first + HORIZON_DAYS {
-        let day_start = day * DAY;
-        for &(o, c) in calendar.open_spans(day) {
-            let (open, close) = (day_start + o * MINUTE, day_start + c * MINUTE);
+        for (open, close) in calendar.open_intervals(day) {
             if t >= close {
                 continue;
             }
             let from = t.max(open);
             if remaining <= close - from {
-                return Some(from + remaining - off);
+                return Some(from + remaining);
             }
             remaining -= close - from;
             t = close;
         }
-        t = t.max(day_start + DAY);
     }
     None
 }
@@ -217,10 +283,17 @@ impl SlaConfig {
         if facts.status != "pending" {
             running.push((Target::Resolution, facts.opened_at, policy.resolution));
         }
-        let (target, due, minutes) = running
+        let (target, due, minutes, start) = running
             .into_iter()
-            .filter_map(|(t, start, m)| due_at(start, m, cal).map(|d| (t, d, m)))
-            .min_by_key(|&(_, d, _)| d)?;
+            .filter_map(|(t, start, m)| due_at(start, m, cal).map(|d| (t, d, m, start)))
+            .min_by_key(|&(_, d, _, _)| d)?;
+        let warn_minutes = match policy.near_breach {
+            Threshold::Percent(p) => (minutes as f64 * p / 100.0).floor() as i64,
+            Threshold::Minutes(m) => m,
+        };
+        // `left` counts whole minutes down, so the clock is near breach once
+        // less than warn + 1 business minutes remain: from just after this.
+        let escalate_at = due_at(start, (minutes - warn_minutes - 1).max(0), cal).unwrap_or(due).min(due);
         let breached = now >= due;
         let left = if breached { -((now - due) / MINUTE) } else { cal.business_ms_between(now, due) / MINUTE };
         let near = breached
@@ -228,7 +301,7 @@ impl SlaConfig {
                 Threshold::Percent(p) => (left as f64) <= minutes as f64 * p / 100.0,
                 Threshold::Minutes(m) => left <= m,
             };
-        Some(SlaClock { policy: policy.name.clone(), target, due_at: due, target_minutes: minutes, left_minutes: left, near_breach: near, breached })
+        Some(SlaClock { policy: policy.name.clone(), target, due_at: due, target_minutes: minutes, left_minutes: left, near_breach: near, breached, escalate_at })
     }
 
     pub fn policy_names(&self) -> Vec<&str> {
@@ -308,6 +381,8 @@ struct RawCalendar {
     #[serde(default)]
     utc_offset: Option<String>,
     #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
     hours: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     holidays: Vec<String>,
@@ -335,10 +410,25 @@ fn read_calendar(c: &RawCalendar) -> Result<Calendar, String> {
     if c.name.trim().is_empty() {
         return Err("a calendar needs a name".into());
     }
-    let offset_minutes = match &c.utc_offset {
+    let mut offset_minutes = match &c.utc_offset {
         None => 0,
         Some(s) => parse_offset(s).ok_or_else(|| format!("utc_offset {s:?}: write it as \"+01:00\" or \"-05:30\""))?,
     };
+    let mut zone = None;
+    if let Some(tz) = c.timezone.as_deref().map(str::trim) {
+        if c.utc_offset.is_some() {
+            return Err("give either `timezone` or `utc_offset`, not both".into());
+        }
+        match (parse_offset(tz), tz.parse::<Tz>()) {
+            (Some(fixed), _) if !tz.is_empty() => offset_minutes = fixed,
+            (_, Ok(z)) => zone = Some(z),
+            _ => {
+                return Err(format!(
+                    "timezone {tz:?} is not a time zone: write an IANA name such as \"Europe/London\" or \"America/New_York\", or an offset such as \"+01:00\""
+                ))
+            }
+        }
+    }
     let mut hours: [Vec<(i64, i64)>; 7] = Default::default();
     for (day, spans) in &c.hours {
         let i = DAYS
@@ -353,7 +443,7 @@ fn read_calendar(c: &RawCalendar) -> Result<Calendar, String> {
         let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch is a date");
         holidays.push((date - epoch).num_days());
     }
-    let cal = Calendar { name: c.name.trim().to_string(), offset_minutes, hours, holidays };
+    let cal = Calendar { name: c.name.trim().to_string(), offset_minutes, zone, hours, holidays };
     if cal.hours.iter().all(Vec::is_empty) {
         return Err("a calendar open on no day can never meet a target".into());
     }

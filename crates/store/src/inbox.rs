@@ -1,6 +1,8 @@
 //! Reading the case log for the desk: the inbox (filtered, sorted by priority
 //! then age, one page at a time) and the case view (thread, author, customer,
-//! timeline). Filters that are absent are left out of the SQL altogether, so
+//! timeline). The `needs_triage` filter is the triage queue: cases with a
+//! customer post whose topic the model left empty (below its confidence
+//! threshold) and that nobody has labelled since. Filters that are absent are left out of the SQL altogether, so
 //! each query shape can use its index (see the migration's `cases_by_*`).
 
 use sqlx::any::AnyRow;
@@ -225,6 +227,15 @@ fn push_filters(sql: &mut Sql, q: &InboxQuery) {
     }
     if let Some(m) = q.assignee_id {
         sql.push(" AND c.assignee_id = ").bind(m);
+    }
+    if q.needs_triage {
+        // A topic left empty for want of confidence (the partial index
+        // `predictions_needing_triage`), on a customer post nobody has labelled.
+        sql.push(
+            " AND c.id IN (SELECT p.case_id FROM predictions x JOIN posts p ON p.id = x.post_id
+               WHERE x.field = 'topic' AND x.value = '' AND p.direction = 'inbound'
+               AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.post_id = x.post_id AND l.field = 'topic'))",
+        );
     }
     if let Some(words) = q.search.as_deref().map(search_words).filter(|w| !w.is_empty()) {
         // Cases with a post whose text or author has every word (as a word

@@ -3,6 +3,9 @@
 //! cases, and how many posts they matched; and, per query and account, where
 //! the query's network search got to ([`ListeningSearch`]).
 //!
+//! Each post's matches are recorded ([`Store::record_query_match`]) for the
+//! rules' `query` conditions.
+//!
 //! A search's cursor follows the same contract as an account's: it is saved
 //! only after the posts it covers are committed; a failure keeps it and is
 //! recorded in plain words. The cursor belongs to the translated query it was
@@ -142,6 +145,33 @@ impl Store {
     pub async fn count_listening_matches(&self, id: i64, n: i64) -> Result<()> {
         sqlx::query("UPDATE listening_queries SET matches = matches + $1 WHERE id = $2").bind(n).bind(id).execute(self.pool()).await?;
         Ok(())
+    }
+
+    /// Records that the post `external_id` on `channel` matched listening query
+    /// `query_id` (what a rule's `query = "name"` condition looks at). True
+    /// when it was not recorded before; false also when no such post is stored.
+    pub async fn record_query_match(&self, channel: &str, external_id: &str, query_id: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO post_query_matches (post_id, query_id)
+             SELECT p.id, $3 FROM posts p WHERE p.channel = $1 AND p.external_id = $2
+             ON CONFLICT (post_id, query_id) DO NOTHING",
+        )
+        .bind(channel)
+        .bind(external_id)
+        .bind(query_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The names of the listening queries a post matched, by name.
+    pub async fn post_query_names(&self, post_id: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT q.name FROM post_query_matches m JOIN listening_queries q ON q.id = m.query_id WHERE m.post_id = $1 ORDER BY q.name",
+        )
+        .bind(post_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Where `query_id`'s search on `account_id` got to (none before its first search).

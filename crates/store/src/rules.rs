@@ -11,12 +11,15 @@
 //!   so writing them does not grow the case's version (an agent's open case
 //!   is not made stale by a clock ticking); changes people see — routing,
 //!   assignment, tags, status — go through the actions that write events.
+//! - `time_elapsed` rules: the open cases one may hold on, and its firings
+//!   (once per case and customer post, [`Store::record_firing`]).
 //! - Assignment: members of a department with their open load, and the
 //!   round robin's last turn.
 
 use sqlx::Row;
 use switchboard_core::time::now_ms;
 
+use crate::sql::Sql;
 use crate::{Result, Store, StoreError};
 
 /// The kinds of team configuration.
@@ -67,6 +70,14 @@ pub struct CaseFactsRow {
     /// (field, value, score) from labels, then predictions for fields without a label.
     pub judgements: Vec<(String, String, Option<f64>)>,
     pub tags: Vec<String>,
+    /// Names of the listening queries the newest customer post matched.
+    pub queries: Vec<String>,
+    /// The `time_elapsed` rules already fired for the newest customer post.
+    pub fired_rules: Vec<String>,
+    /// The author's posts in the workspace, cases, and cases answered (for influence).
+    pub author_posts: i64,
+    pub author_cases: i64,
+    pub author_answered: i64,
 }
 
 impl CaseFactsRow {
@@ -87,6 +98,24 @@ pub struct TriageWrite {
     pub suggested_template: Option<String>,
     /// The newest customer post now triaged (`None` keeps the one recorded).
     pub triaged_post_id: Option<i64>,
+    /// When the SLA target counts as near breach.
+    pub sla_escalate_at: Option<i64>,
+    /// The instant the priority was computed for.
+    pub computed_at: i64,
+}
+
+/// Which open cases a `time_elapsed` rule may hold on (see [`Store::elapsed_candidates`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ElapsedScan {
+    /// The rule's name: cases it already fired on for their newest customer post are left out.
+    pub rule: String,
+    /// Cases with a post since then only (live work, not an imported archive).
+    pub active_since: i64,
+    /// Only cases whose newest customer post, unanswered, is this old or older.
+    pub waiting_since: Option<i64>,
+    /// Only cases opened at or before this.
+    pub opened_before: Option<i64>,
+    pub limit: i64,
 }
 
 /// A member who can take cases, with the unresolved cases they hold.
@@ -160,12 +189,17 @@ impl Store {
         Ok(config_from_row(&row))
     }
 
-    /// Everything the rules look at for one case.
+    /// Everything the rules look at for one case, in two queries.
     pub async fn case_facts_row(&self, case_id: i64) -> Result<CaseFactsRow> {
         let r = sqlx::query(
             "SELECT c.id, c.channel, c.account, c.status, d.slug, c.department_id, m.handle, m.name, c.version, c.opened_at,
                     c.first_response_at, c.sla_policy, c.sla_due_at, c.sla_warned_due, c.suggested_template, c.subject,
-                    COALESCE(a.handle, ''), a.display_name, a.followers, cu.name, cu.value_tier, cu.lifetime_value
+                    COALESCE(a.handle, ''), a.display_name, a.followers, cu.name, cu.value_tier, cu.lifetime_value,
+                    (SELECT MAX(o.created_at) FROM posts o WHERE o.case_id = c.id AND o.direction = 'outbound'),
+                    (SELECT COUNT(*) FROM posts ap WHERE ap.author_id = c.author_id),
+                    (SELECT COUNT(*) FROM cases ac WHERE ac.author_id = c.author_id),
+                    (SELECT COUNT(*) FROM cases ac WHERE ac.author_id = c.author_id AND ac.first_response_at IS NOT NULL),
+                    (SELECT p.id FROM posts p WHERE p.case_id = c.id AND p.direction = 'inbound' ORDER BY p.created_at DESC, p.id DESC LIMIT 1)
              FROM cases c
              LEFT JOIN departments d ON d.id = c.department_id
              LEFT JOIN members m ON m.id = c.assignee_id
@@ -200,38 +234,93 @@ impl Store {
             customer_name: r.get(19),
             value_tier: r.get(20),
             lifetime_value: r.get(21),
+            last_reply_at: r.get(22),
+            author_posts: r.get(23),
+            author_cases: r.get(24),
+            author_answered: r.get(25),
             ..Default::default()
         };
-        let newest = sqlx::query(
-            "SELECT id, text, created_at FROM posts WHERE case_id = $1 AND direction = 'inbound' ORDER BY created_at DESC, id DESC LIMIT 1",
+        facts.post_id = r.get(26);
+        // The rest in one read: the newest customer post, its labels and
+        // predictions, the queries it matched, the rules fired for it, the tags.
+        let rest = sqlx::query(
+            "SELECT 'post', text, CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION), created_at FROM posts WHERE id = $1
+             UNION ALL SELECT 'l', field, value, NULL, NULL FROM labels WHERE post_id = $1
+             UNION ALL SELECT 'p', field, value, score, NULL FROM predictions WHERE post_id = $1
+             UNION ALL SELECT 'q', q.name, NULL, NULL, NULL FROM post_query_matches m JOIN listening_queries q ON q.id = m.query_id WHERE m.post_id = $1
+             UNION ALL SELECT 'r', f.rule, NULL, NULL, NULL FROM rule_firings f WHERE f.case_id = $2 AND f.post_id = $1
+             UNION ALL SELECT 't', tag, NULL, NULL, NULL FROM case_tags WHERE case_id = $2",
         )
+        .bind(facts.post_id.unwrap_or(-1))
         .bind(case_id)
-        .fetch_optional(self.pool())
+        .fetch_all(self.pool())
         .await?;
-        if let Some(p) = newest {
-            facts.post_id = Some(p.get(0));
-            facts.text = p.get(1);
-            facts.last_customer_post_at = Some(p.get(2));
-        }
-        facts.last_reply_at = sqlx::query_scalar("SELECT MAX(created_at) FROM posts WHERE case_id = $1 AND direction = 'outbound'")
-            .bind(case_id)
-            .fetch_one(self.pool())
-            .await?;
-        if let Some(post_id) = facts.post_id {
-            let labels = sqlx::query("SELECT field, value FROM labels WHERE post_id = $1").bind(post_id).fetch_all(self.pool()).await?;
-            for l in &labels {
-                facts.judgements.push((l.get(0), l.get(1), None));
-            }
-            let predictions = sqlx::query("SELECT field, value, score FROM predictions WHERE post_id = $1").bind(post_id).fetch_all(self.pool()).await?;
-            for p in &predictions {
-                let field: String = p.get(0);
-                if facts.judged(&field).is_none() {
-                    facts.judgements.push((field, p.get(1), p.get(2)));
+        // Labels first: the team's own judgement wins over a prediction.
+        for pass in ["post", "l", "p", "q", "r", "t"] {
+            for x in rest.iter().filter(|x| x.get::<String, _>(0) == pass) {
+                let name: String = x.get(1);
+                match pass {
+                    "post" => {
+                        facts.text = name;
+                        facts.last_customer_post_at = x.get(4);
+                    }
+                    "l" | "p" => {
+                        if facts.judged(&name).is_none() {
+                            let value: Option<String> = x.get(2);
+                            facts.judgements.push((name, value.unwrap_or_default(), x.get(3)));
+                        }
+                    }
+                    "q" => facts.queries.push(name),
+                    "r" => facts.fired_rules.push(name),
+                    _ => facts.tags.push(name),
                 }
             }
         }
-        facts.tags = self.case_tags(case_id).await?;
+        facts.queries.sort();
+        facts.tags.sort();
         Ok(facts)
+    }
+
+    /// Open cases with activity since `scan.active_since` that a
+    /// `time_elapsed` rule may now hold on: a customer post that the rule has
+    /// not fired for yet, waiting unanswered since `scan.waiting_since`, in a
+    /// case opened by `scan.opened_before` (each when given). Oldest activity first.
+    pub async fn elapsed_candidates(&self, scan: &ElapsedScan) -> Result<Vec<i64>> {
+        const NEWEST_IN: &str = "(SELECT p.id FROM posts p WHERE p.case_id = c.id AND p.direction = 'inbound' ORDER BY p.created_at DESC, p.id DESC LIMIT 1)";
+        const NEWEST_IN_AT: &str = "(SELECT MAX(p.created_at) FROM posts p WHERE p.case_id = c.id AND p.direction = 'inbound')";
+        let mut sql = Sql::new(self.backend(), "SELECT c.id FROM cases c WHERE c.status <> 'resolved' AND c.last_post_at >= ");
+        sql.bind(scan.active_since);
+        sql.push(&format!(" AND {NEWEST_IN} IS NOT NULL"));
+        sql.push(&format!(" AND NOT EXISTS (SELECT 1 FROM rule_firings f WHERE f.case_id = c.id AND f.post_id = {NEWEST_IN} AND f.rule = "));
+        sql.bind(scan.rule.clone()).push(")");
+        if let Some(before) = scan.opened_before {
+            sql.push(" AND c.opened_at <= ").bind(before);
+        }
+        if let Some(since) = scan.waiting_since {
+            sql.push(&format!(" AND {NEWEST_IN_AT} <= ")).bind(since);
+            sql.push(&format!(
+                " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.case_id = c.id AND o.direction = 'outbound' AND o.created_at >= {NEWEST_IN_AT})"
+            ));
+        }
+        sql.push(" ORDER BY c.last_post_at, c.id LIMIT ").bind(scan.limit.max(1));
+        Ok(sqlx::query_scalar_with(&sql.text, sql.args).fetch_all(self.pool()).await?)
+    }
+
+    /// Records that `rule` fired on a case for its customer post `post_id`;
+    /// false when it was already recorded (by another desk, say): then it
+    /// must not be carried out again.
+    pub async fn record_firing(&self, case_id: i64, rule: &str, post_id: i64, at: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO rule_firings (case_id, rule, post_id, fired_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (case_id, rule, post_id) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(rule)
+        .bind(post_id)
+        .bind(at)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Cases with a customer post not yet triaged, oldest case first.
@@ -252,7 +341,8 @@ impl Store {
         let short = t.reasons.iter().take(3).cloned().collect::<Vec<_>>().join(" · ");
         let done = sqlx::query(
             "UPDATE cases SET priority = $1, priority_reasons = $2, priority_reason = $3, sla_due_at = $4, sla_policy = $5,
-                    suggested_template = $6, triaged_post_id = COALESCE($7, triaged_post_id) WHERE id = $8",
+                    suggested_template = $6, triaged_post_id = COALESCE($7, triaged_post_id), sla_escalate_at = $9,
+                    priority_at = $10 WHERE id = $8",
         )
         .bind(if t.priority.is_finite() { t.priority } else { 0.0 })
         .bind(reasons)
@@ -262,6 +352,8 @@ impl Store {
         .bind(t.suggested_template.clone())
         .bind(t.triaged_post_id)
         .bind(case_id)
+        .bind(t.sla_escalate_at)
+        .bind(t.computed_at)
         .execute(self.pool())
         .await?;
         if done.rows_affected() == 0 {
@@ -286,6 +378,24 @@ impl Store {
             "SELECT id FROM cases WHERE sla_due_at IS NOT NULL AND sla_due_at <= $1 AND status <> 'resolved' ORDER BY sla_due_at, id LIMIT $2",
         )
         .bind(until)
+        .bind(limit.max(1))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The open cases the SLA tick should look at: due before `until`, and
+    /// either with a priority computed at or before `stale_before` (or never),
+    /// or with an escalation due by `now` and not made yet. Soonest due first.
+    pub async fn cases_to_refresh(&self, until: i64, stale_before: i64, now: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM cases WHERE sla_due_at IS NOT NULL AND sla_due_at <= $1 AND status <> 'resolved'
+               AND (priority_at IS NULL OR priority_at <= $2
+                    OR (sla_escalate_at <= $3 AND (sla_warned_due IS NULL OR sla_warned_due <> sla_due_at)))
+             ORDER BY sla_due_at, id LIMIT $4",
+        )
+        .bind(until)
+        .bind(stale_before)
+        .bind(now)
         .bind(limit.max(1))
         .fetch_all(self.pool())
         .await?)

@@ -44,13 +44,13 @@ describe('format', () => {
 describe('toQuery', () => {
   it('maps empty filters to nulls', () => {
     expect(toQuery(NO_FILTERS, 200)).toEqual({
-      status: null, department_id: null, unrouted: false, channel: null, assignee_id: null, search: null, offset: 200, limit: 100,
+      status: null, department_id: null, unrouted: false, channel: null, assignee_id: null, search: null, needs_triage: false, offset: 200, limit: 100,
     });
   });
 
   it('maps "unrouted", ids and trims the search', () => {
-    expect(toQuery({ status: 'open', department: 'unrouted', channel: 'x', assignee: '3', search: '  outage ' }, 0)).toEqual({
-      status: 'open', department_id: null, unrouted: true, channel: 'x', assignee_id: 3, search: 'outage', offset: 0, limit: 100,
+    expect(toQuery({ status: 'open', department: 'unrouted', channel: 'x', assignee: '3', search: '  outage ', needsTriage: true }, 0)).toEqual({
+      status: 'open', department_id: null, unrouted: true, channel: 'x', assignee_id: 3, search: 'outage', needs_triage: true, offset: 0, limit: 100,
     });
     expect(toQuery({ ...NO_FILTERS, department: '4' }, 0)).toMatchObject({ department_id: 4, unrouted: false });
   });

@@ -20,9 +20,11 @@ export interface Filters {
   /** '' anyone, or a member id. */
   assignee: string;
   search: string;
+  /** Only the triage queue: cases whose topic the model could not tell and nobody has set. */
+  needsTriage: boolean;
 }
 
-export const NO_FILTERS: Filters = { status: '', department: '', channel: '', assignee: '', search: '' };
+export const NO_FILTERS: Filters = { status: '', department: '', channel: '', assignee: '', search: '', needsTriage: false };
 
 export function toQuery(f: Filters, offset: number, limit = PAGE_SIZE): InboxQuery {
   const search = f.search.trim();
@@ -33,6 +35,7 @@ export function toQuery(f: Filters, offset: number, limit = PAGE_SIZE): InboxQue
     channel: f.channel || null,
     assignee_id: f.assignee ? Number(f.assignee) : null,
     search: search || null,
+    needs_triage: f.needsTriage,
     offset,
     limit,
   };
@@ -151,6 +154,11 @@ export class InboxStore {
 
   open(id: number) {
     this.openId = id;
+  }
+
+  /** After a topic was set on a case: the triage queue, if shown, is read again (the case leaves it). */
+  topicSet() {
+    if (this.filters.needsTriage) this.reset();
   }
 
   /** Replaces a case's row wherever it is cached (after an assignment, a move, a status change...). */

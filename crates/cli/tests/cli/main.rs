@@ -93,6 +93,14 @@ fn export_to_a_file_and_usage_errors() {
     let out = cmd(&db).args(["inbox", "--department", "pr", "--limit", "3"]).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("PR / Communications"));
+    // The triage queue: the demo cases whose topic the model could not tell.
+    let count = |args: &[&str]| -> i64 {
+        let out = cmd(&db).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let (queue, all) = (count(&["inbox", "--triage"]), count(&["inbox"]));
+    assert!(queue > 0 && queue < all, "{queue} of {all}");
     let bad_db = Command::cargo_bin("switchboard").unwrap().args(["--db", "mysql://x", "info"]).output().unwrap();
     assert_eq!(bad_db.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad_db.stderr).contains("unsupported database URL"));

@@ -20,6 +20,8 @@ mod searches;
 mod oauth;
 // Rules, SLA clocks, priority reasons and the playbook on the case log.
 mod triage;
+// Rules at run time: time_elapsed, listening-query conditions, the triage queue, influence.
+mod rules_runtime;
 // Identity: customers from a file, links by handle, undo.
 mod identity;
 

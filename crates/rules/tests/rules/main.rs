@@ -12,6 +12,8 @@ mod priority;
 mod playbook;
 // Mistakes in rule, playbook and SLA files, said with line and name.
 mod malformed;
+// Rules on the periodic tick: time passed, once per customer post.
+mod elapsed;
 
 use switchboard_rules::CaseFacts;
 
@@ -51,5 +53,8 @@ pub fn facts() -> CaseFacts {
         last_customer_post_at: Some(at("2026-11-27", "10:00")),
         last_reply_at: None,
         sla_policy: None,
+        alert_kind: None,
+        alert_scope: None,
+        alert_severity: None,
     }
 }

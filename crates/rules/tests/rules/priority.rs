@@ -14,6 +14,7 @@ fn clock(left: i64, target: i64) -> SlaClock {
         left_minutes: left,
         near_breach: false,
         breached: left < 0,
+        escalate_at: 0,
     }
 }
 
@@ -48,6 +49,26 @@ fn each_fact_moves_the_score_its_way() {
     done.status = "resolved".into();
     let r = score(&done, &w, Some(&clock(5, 60)), &[]);
     assert_eq!((r.score, r.reasons.len()), (0.0, 0), "a resolved case is never urgent");
+}
+
+#[test]
+fn a_known_influence_score_is_weighed_and_named() {
+    let w = Weights::default();
+    // (influence, followers, the reason, its points)
+    let table = [
+        (Some(0.77), Some(5_000_000), "influence 77 (5M followers)", 7.7),
+        (Some(0.2), Some(75), "influence 20 (75 followers)", 2.0),
+        (Some(0.5), None, "influence 50", 5.0),
+        (None, Some(48_000), "48k followers", 7.8),
+    ];
+    for (influence, followers, label, points) in table {
+        let mut f = facts();
+        f.influence = influence;
+        f.followers = followers;
+        let s = score(&f, &w, None, &[]);
+        let r = s.reasons.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{label} in {:?}", s.labels()));
+        assert_eq!(r.points, points, "{label}");
+    }
 }
 
 #[test]

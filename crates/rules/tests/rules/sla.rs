@@ -103,3 +103,85 @@ fn a_clock_runs_against_the_nearest_target_and_warns_before_it_is_missed() {
     f.department = Some("legal".into());
     assert_eq!(sla.clock(&f, at("2026-11-30", "12:00")).unwrap().policy, "standard");
 }
+
+/// London's office on an IANA zone: 09:00–17:30 on the wall clock, before and
+/// after the clocks go forward (Sunday 2027-03-28, 01:00 UTC) and back
+/// (Sunday 2026-10-25, 01:00 UTC); the fixed-offset spelling still reads.
+const LONDON: &str = r#"
+[[calendar]]
+name = "london"
+timezone = "Europe/London"
+hours = { mon = "09:00-17:30", tue = "09:00-17:30", wed = "09:00-17:30", thu = "09:00-17:30", fri = "09:00-17:30" }
+
+[[calendar]]
+name = "night"
+timezone = "Europe/London"
+hours = { sun = "00:15-00:45, 01:30-03:00" }
+
+[[calendar]]
+name = "fixed"
+timezone = "+01:00"
+hours = { mon = "09:00-17:30" }
+
+[[policy]]
+name = "uk"
+calendar = "london"
+first_response = "1h"
+resolution = "1d"
+"#;
+
+#[test]
+fn a_named_time_zone_keeps_business_hours_on_the_wall_clock_across_daylight_saving() {
+    let sla = SlaConfig::parse(LONDON).unwrap();
+    let london = sla.calendar("london").unwrap();
+    // (start UTC, business minutes, due UTC)
+    let table = [
+        // Winter (GMT): Friday 17:00 + 1 h is Monday 09:30 = 09:30 UTC.
+        (("2027-03-19", "17:00"), 60, ("2027-03-22", "09:30")),
+        // Across the change to summer time: Friday 17:00 GMT + 1 h is Monday
+        // 09:30 BST = 08:30 UTC (a fixed +00:00 offset would say 09:30 UTC).
+        (("2027-03-26", "17:00"), 60, ("2027-03-29", "08:30")),
+        // Summer (BST): Monday 16:00 UTC is 17:00 local; 30 min left that day.
+        (("2027-03-29", "16:00"), 60, ("2027-03-30", "08:30")),
+        // Across the change back: Friday 16:00 UTC is 17:00 BST (30 min that
+        // day), then 30 min from Monday 09:00 GMT = 09:00 UTC.
+        (("2026-10-23", "16:00"), 60, ("2026-10-26", "09:30")),
+    ];
+    for ((d, t), minutes, (dd, dt)) in table {
+        assert_eq!(due_at(at(d, t), minutes, london), Some(at(dd, dt)), "{d} {t} + {minutes} min");
+    }
+    // The Sunday of the change: 00:15–00:45 GMT (30 min), then 01:30–03:00 on the
+    // wall clock, whose 01:30 never happens: it opens at the jump (01:00 UTC =
+    // 02:00 BST) and closes at 03:00 BST = 02:00 UTC (60 min).
+    let night = sla.calendar("night").unwrap();
+    assert_eq!(due_at(at("2027-03-28", "00:00"), 45, night), Some(at("2027-03-28", "01:15")));
+    assert_eq!(night.business_ms_between(at("2027-03-28", "00:00"), at("2027-03-28", "03:00")), 90 * 60_000);
+    assert!(!night.is_open(at("2027-03-28", "00:50")) && night.is_open(at("2027-03-28", "01:00")));
+    assert!(london.is_open(at("2027-03-29", "08:15")), "09:15 BST");
+    assert!(!london.is_open(at("2027-03-29", "16:45")), "17:45 BST");
+    assert!(london.is_open(at("2027-03-22", "17:15")), "17:15 GMT");
+    assert_eq!(london.business_ms_between(at("2027-03-26", "17:00"), at("2027-03-29", "08:30")), 60 * 60_000);
+    // A fixed offset given as `timezone`: no shift in summer.
+    let fixed = sla.calendar("fixed").unwrap();
+    assert_eq!(due_at(at("2027-03-29", "07:00"), 60, fixed), Some(at("2027-03-29", "09:00")));
+    // A clock on the policy uses the zone too.
+    let mut f = facts();
+    f.opened_at = at("2027-03-26", "17:00");
+    f.last_customer_post_at = Some(f.opened_at);
+    let clock = sla.clock(&f, at("2027-03-27", "12:00")).unwrap();
+    assert_eq!(clock.due_at, at("2027-03-29", "08:30"));
+    // Near breach (the default 25%) once 15 whole business minutes are left:
+    // just after 08:14 UTC (16 left then).
+    assert_eq!(clock.escalate_at, at("2027-03-29", "08:14"));
+    assert!(!sla.clock(&f, clock.escalate_at).unwrap().near_breach);
+    assert!(sla.clock(&f, clock.escalate_at + 1).unwrap().near_breach);
+}
+
+#[test]
+fn a_time_zone_that_does_not_exist_is_refused_with_its_calendar() {
+    for (zone, extra) in [("Europe/Londn", ""), ("", ""), ("Europe/London", "utc_offset = \"+01:00\"\n")] {
+        let file = format!("[[calendar]]\nname = \"x\"\ntimezone = \"{zone}\"\n{extra}hours = {{ mon = \"09:00-17:00\" }}\n");
+        let err = SlaConfig::parse(&file).unwrap_err().to_string();
+        assert!(err.contains("calendar \"x\"") && (err.contains("time zone") || err.contains("not both")), "{zone}: {err}");
+    }
+}

@@ -12,4 +12,9 @@ unrouted: boolean, channel: string | null, assignee_id: number | null,
 /**
  * Case-insensitive text search in the conversation and author.
  */
-search: string | null, offset: number, limit: number, };
+search: string | null, 
+/**
+ * Only the triage queue (`true`): cases with a customer post whose topic
+ * the model could not tell with confidence and nobody has set since.
+ */
+needs_triage: boolean, offset: number, limit: number, };

@@ -39,6 +39,7 @@ describe('inbox', () => {
       channel: null,
       assignee_id: null,
       search: null,
+      needs_triage: false,
       offset: 0,
       limit: 100,
     });
