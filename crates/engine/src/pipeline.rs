@@ -22,6 +22,8 @@ pub struct ProcessOutcome {
     pub training: RetrainOutcome,
     pub understood: UnderstandOutcome,
     pub triage: TriageReport,
+    /// Early-warning alerts raised or updated (see [`crate::alerts`]).
+    pub alerts: usize,
 }
 
 impl Desk {
@@ -30,7 +32,8 @@ impl Desk {
         let identity = self.link_new_authors().await?;
         let training = self.retrain().await?;
         let understood = self.understand_new().await?;
+        let alerts = self.detect().await?.len();
         let triage = self.triage_new(now_ms()).await?;
-        Ok(ProcessOutcome { identity, training, understood, triage })
+        Ok(ProcessOutcome { identity, training, understood, triage, alerts })
     }
 }
