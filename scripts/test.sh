@@ -113,9 +113,10 @@ section "UI unit tests: npm test"
 section "UI build: npm run build"
 (cd ui && npm run build)
 
-section "desktop binary: cargo build -p switchboard-desktop --features custom-protocol"
-cargo build --locked -p switchboard-desktop --features custom-protocol
+section "desktop binary: cargo build -p switchboard-desktop --features custom-protocol (and the CLI the end-to-end test prepares workspaces with)"
+cargo build --locked -p switchboard-desktop -p switchboard-cli --features switchboard-desktop/custom-protocol
 [ -x target/debug/switchboard-desktop ] || sb_die "target/debug/switchboard-desktop was not built"
+[ -x target/debug/switchboard ] || sb_die "target/debug/switchboard was not built"
 
 if [ "${SB_SKIP_E2E:-0}" = 1 ]; then
     [ -z "$SB_CI_GIVEN" ] || sb_die "SB_SKIP_E2E=1 is not allowed under CI"

@@ -5,8 +5,10 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod alert_watch;
 mod case_commands;
 mod commands;
+mod report_commands;
 mod team_commands;
 
 use std::time::Duration;
@@ -34,12 +36,18 @@ fn main() {
     }
     let worker = desk.as_ref().ok().cloned();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             // Listening while the app runs: poll what is due, send what waits,
             // and tell the window when new posts arrived.
             if let Some(desk) = worker {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {
+                    // Alerts open at start were seen before: only new ones are announced.
+                    let mut watch = alert_watch::AlertWatch::default();
+                    if let Ok(known) = desk.list_alerts(None).await {
+                        watch.prime(&known);
+                    }
                     loop {
                         tokio::time::sleep(ROUND).await;
                         match desk.run_due(switchboard_core::time::now_ms()).await {
@@ -49,6 +57,7 @@ fn main() {
                             }
                             Err(e) => eprintln!("switchboard: background round failed: {}", e.message),
                         }
+                        announce_alerts(&desk, &handle, &mut watch).await;
                     }
                 });
             }
@@ -88,12 +97,49 @@ fn main() {
             team_commands::undo_identity,
             team_commands::customers,
             team_commands::merge_customers,
+            report_commands::report,
+            report_commands::board,
+            report_commands::report_cases,
+            report_commands::report_csv,
+            report_commands::save_report_csv,
+            report_commands::alerts,
+            report_commands::acknowledge_alert,
+            report_commands::resolve_alert,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("switchboard: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// Judges the hours completed since the last round and raises a desktop
+/// notification for each new open alert (aggregates only, see `alert_watch`);
+/// tells the window (`alerts-changed`) so the board refreshes.
+async fn announce_alerts(desk: &Desk, handle: &tauri::AppHandle, watch: &mut alert_watch::AlertWatch) {
+    use tauri_plugin_notification::NotificationExt;
+    if let Err(e) = desk.detect().await {
+        eprintln!("switchboard: alert detection failed: {}", e.message);
+        return;
+    }
+    let open = match desk.list_alerts(Some(switchboard_core::alert::AlertStatus::Open)).await {
+        Ok(open) => open,
+        Err(e) => {
+            eprintln!("switchboard: could not read the alerts: {}", e.message);
+            return;
+        }
+    };
+    let fresh = watch.fresh(&open);
+    if fresh.is_empty() {
+        return;
+    }
+    for a in &fresh {
+        let (title, body) = alert_watch::notice(a);
+        if let Err(e) = handle.notification().builder().title(title).body(body).show() {
+            eprintln!("switchboard: could not show a notification: {e}");
+        }
+    }
+    let _ = handle.emit("alerts-changed", fresh.len());
 }
 
 /// `--db URL` or `--db=URL`; nothing else is accepted.

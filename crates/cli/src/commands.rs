@@ -113,8 +113,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inbox { status, department, search, limit } => {
-            let mut q = InboxQuery { limit, search, ..InboxQuery::default() };
+        Command::Inbox { status, department, search, triage, limit } => {
+            let mut q = InboxQuery { limit, search, needs_triage: triage, ..InboxQuery::default() };
             if let Some(s) = status {
                 q.status = Some(CaseStatus::parse(&s).with_context(|| format!("unknown status {s:?}: new, open, pending, resolved"))?);
             }
@@ -198,6 +198,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Queries { what: QueriesWhat::List } => list_queries(&desk).await,
         Command::Customers { what } => crate::customers_cmd::run(&desk, what).await,
+        Command::Report(args) => crate::report_cmd::run(&desk, args).await,
+        Command::Alerts(args) => crate::alerts_cmd::run(&desk, args).await,
+        Command::Members { what } => crate::members_cmd::members(&desk, what).await,
+        Command::Desk { what } => crate::members_cmd::desk_as(&desk, what).await,
         Command::Rules { what } => crate::team_cmd::run(&desk, "rules", what).await,
         Command::Playbook { what } => crate::team_cmd::run(&desk, "playbook", what).await,
         Command::Sla { what } => crate::team_cmd::run(&desk, "sla", what).await,

@@ -4,7 +4,7 @@
 //! switchboard [--db URL] import FILE --preset twcs|airline|jsonl [--label FIELD=COL]...
 //! switchboard [--db URL] import FILE --map text=COL,external_id=COL,created_at=COL,author=COL,... [--channel NAME]
 //! switchboard [--db URL] export posts|cases [--format csv|jsonl] [--out FILE]
-//! switchboard [--db URL] inbox [--status S] [--department SLUG] [--search TEXT] [--limit N]
+//! switchboard [--db URL] inbox [--status S] [--department SLUG] [--search TEXT] [--triage] [--limit N]
 //! switchboard [--db URL] demo
 //! switchboard [--db URL] info
 //! switchboard [--db URL] accounts add rss|mastodon|x|reddit|bluesky --base-url URL [--handle H] [--user-id ID]
@@ -21,9 +21,12 @@
 //!
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
+mod alerts_cmd;
 mod commands;
 mod customers_cmd;
+mod members_cmd;
 mod oauth_cmd;
+mod report_cmd;
 mod team_cmd;
 
 use std::path::PathBuf;
@@ -78,9 +81,18 @@ enum Command {
         department: Option<String>,
         #[arg(long)]
         search: Option<String>,
+        /// Only the triage queue: cases whose topic the model could not tell and nobody has set.
+        #[arg(long)]
+        triage: bool,
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// The team report over a period: metrics per account, channel, department,
+    /// topic and member, as JSON, CSV or a printable HTML page.
+    Report(report_cmd::ReportArgs),
+    /// Early-warning alerts (spikes in volume and negative posts): list,
+    /// replay over the history, acknowledge, resolve, thresholds.
+    Alerts(alerts_cmd::AlertsArgs),
     /// Fill an empty workspace with the demo.
     Demo,
     /// Where the workspace is and what it holds.
@@ -152,6 +164,16 @@ enum Command {
     Queries {
         #[command(subcommand)]
         what: QueriesWhat,
+    },
+    /// The people who work the desk: add one with a role, list them.
+    Members {
+        #[command(subcommand)]
+        what: members_cmd::MembersWhat,
+    },
+    /// Which member the desk (the app on this workspace) acts as.
+    Desk {
+        #[command(subcommand)]
+        what: members_cmd::DeskWhat,
     },
 }
 

@@ -9,6 +9,7 @@
 //! `cargo test -p switchboard-core export_bindings`).
 
 pub mod account;
+pub mod alert;
 pub mod case;
 pub mod conversation;
 pub mod desk;
@@ -16,6 +17,7 @@ pub mod influence;
 pub mod outbox;
 pub mod post;
 pub mod priority;
+pub mod report;
 pub mod time;
 pub mod view;
 

@@ -7,6 +7,7 @@
 //! which returns the case as it now stands. [`demo`] fills an empty workspace
 //! with a realistic one.
 
+pub mod alerts;
 pub mod connections;
 pub mod demo;
 pub mod desk;
@@ -17,6 +18,8 @@ pub mod location;
 pub mod oauth;
 pub mod pipeline;
 pub mod replies;
+pub mod report_files;
+pub mod reports;
 pub mod routing;
 pub mod searches;
 pub mod triage;

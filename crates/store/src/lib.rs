@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod alerts;
 pub mod customers;
 pub mod desk;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod inbox;
 pub mod listening;
 pub mod models;
 pub mod outbox;
+pub mod reports;
 pub mod rules;
 mod sql;
 pub mod tags;

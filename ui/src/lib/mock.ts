@@ -452,6 +452,7 @@ export function installMock(params: URLSearchParams) {
             (!q.unrouted || c.department_id === null) &&
             (!q.channel || c.channel === q.channel) &&
             (q.assignee_id === null || c.assignee_id === q.assignee_id) &&
+            (!q.needs_triage || !understood(c.id * 10, c).topic) &&
             (!s || c.subject.toLowerCase().includes(s) || c.author.includes(s)),
         );
         return { total: hits.length, offset: q.offset, items: hits.slice(q.offset, q.offset + q.limit) };
@@ -508,6 +509,7 @@ export function installMock(params: URLSearchParams) {
       }
       default:
         { const team = (await import('./mock_team')).teamMock(cmd, a); if (team !== undefined) return team; }
+        { const rep = (await import('./mock_reports')).reportsMock(cmd, a, params.has('executive')); if (rep !== undefined) return rep; }
         throw { code: 'invalid', message: `unknown command ${cmd}` };
     }
   });
