@@ -20,7 +20,7 @@ fn desk(ws: &Workspace) -> Reply<&Desk> {
 }
 
 /// The configuration files a team edits.
-const KINDS: [&str; 3] = ["rules", "playbook", "sla"];
+const KINDS: [&str; 4] = ["rules", "playbook", "sla", "alerts"];
 /// Largest configuration file accepted (characters of TOML).
 const MAX_TEXT: usize = 256 * 1024;
 /// How far back a dry-run may look, in days.
@@ -71,7 +71,7 @@ fn kind(kind: &str) -> Reply<&'static str> {
         .iter()
         .copied()
         .find(|k| *k == kind.trim())
-        .ok_or_else(|| DeskError::invalid(format!("no configuration {kind:?} (rules, playbook or sla)")))
+        .ok_or_else(|| DeskError::invalid(format!("no configuration {kind:?} (rules, playbook, sla or alerts)")))
 }
 
 fn text(text: &str) -> Reply<()> {
@@ -98,7 +98,7 @@ pub async fn team_config_text(ws: State<'_, Workspace>, kind: String) -> Reply<C
     if let Some(v) = desk.store().active_config(kind).await? {
         return Ok(ConfigText { kind: kind.into(), text: v.text, version: Some(v.version), saved_by: Some(v.saved_by), saved_at: Some(v.saved_at) });
     }
-    let text = desk.config_text(kind).await?;
+    let text = if kind == "alerts" { desk.thresholds_text().await? } else { desk.config_text(kind).await? };
     Ok(ConfigText { kind: kind.into(), text, version: None, saved_by: None, saved_at: None })
 }
 
@@ -117,6 +117,7 @@ pub async fn save_team_config(ws: State<'_, Workspace>, kind: String, text: Stri
     let saved = match kind {
         "rules" => desk.save_rules(&text).await?,
         "playbook" => desk.save_playbook(&text).await?,
+        "alerts" => desk.save_thresholds(&text).await?,
         _ => desk.save_sla(&text).await?,
     };
     Ok(saved.into())
@@ -195,6 +196,7 @@ mod tests {
     fn kinds_and_texts_are_checked_before_the_desk() {
         assert_eq!(kind(" rules").unwrap(), "rules");
         assert_eq!(kind("sla").unwrap(), "sla");
+        assert_eq!(kind("alerts").unwrap(), "alerts");
         assert_eq!(kind("secrets").unwrap_err().code, "invalid");
         assert!(text("  \n").is_err());
         assert!(text(&"x".repeat(MAX_TEXT + 1)).is_err());

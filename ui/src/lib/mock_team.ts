@@ -95,6 +95,7 @@ const configs: Record<ConfigKind, ConfigText> = {
   rules: { kind: 'rules', text: RULES, version: 3, saved_by: 'ana', saved_at: now - 26 * HOUR },
   playbook: { kind: 'playbook', text: PLAYBOOK, version: null, saved_by: null, saved_at: null },
   sla: { kind: 'sla', text: SLA, version: 1, saved_by: 'tom', saved_at: now - 9 * 24 * HOUR },
+  alerts: { kind: 'alerts', text: '# Early-warning thresholds\nmin_count = 12\nquiet_hours = 2\ncooldown_hours = 6\n\n[low]\nratio = 1.5\nz = 4.0\n\n[medium]\nratio = 2.0\nz = 5.5\n\n[high]\nratio = 3.0\nz = 7.0\n', version: null, saved_by: null, saved_at: null },
 };
 
 let suggestions: LinkSuggestion[] = [
@@ -215,13 +216,13 @@ export function teamMock(cmd: string, args: any): unknown | undefined {
   const a = (args ?? {}) as Record<string, any>;
   switch (cmd) {
     case 'team_config_text': {
-      const c = configs[a.kind as ConfigKind] ?? fail(`no configuration "${a.kind}" (rules, playbook or sla)`);
+      const c = configs[a.kind as ConfigKind] ?? fail(`no configuration "${a.kind}" (rules, playbook, sla or alerts)`);
       return { ...c };
     }
     case 'check_rules':
       return checkRules(String(a.text ?? ''));
     case 'save_team_config':
-      if (!(a.kind in configs)) fail(`no configuration "${a.kind}" (rules, playbook or sla)`);
+      if (!(a.kind in configs)) fail(`no configuration "${a.kind}" (rules, playbook, sla or alerts)`);
       return save(a.kind, String(a.text ?? ''));
     case 'dry_run_rules':
       return dryRun(String(a.text ?? ''), Number(a.sinceDays ?? 30));

@@ -4,7 +4,7 @@
 import { call } from './api';
 
 /** The configuration files a team edits. */
-export type ConfigKind = 'rules' | 'playbook' | 'sla';
+export type ConfigKind = 'rules' | 'playbook' | 'sla' | 'alerts';
 
 /** A file as it stands: the saved version in force, or the defaults (`version` null). */
 export interface ConfigText {

@@ -169,6 +169,29 @@ describe('configuration editor', () => {
     expect(within(problem).getByTestId('config-problem-where').textContent?.trim()).toBe('rule "Outage"');
     expect(problem.textContent).toContain('the rules in force would break: no template "outage-update"');
   });
+
+  it('alert thresholds load and save like the other files; a refusal is shown in words', async () => {
+    const THRESHOLDS = 'min_count = 12\ncooldown_hours = 6\n';
+    let refuse = true;
+    const mock = editor('alerts', {
+      team_config_text: ({ kind }) => config(kind as ConfigText['kind'], THRESHOLDS, { version: null, saved_by: null, saved_at: null }),
+      save_team_config: ({ kind }) => {
+        if (refuse) throw { code: 'invalid', message: 'alert thresholds: min_count must be at least 1' };
+        return { kind, version: 1, saved_by: 'ana', saved_at: Date.now() };
+      },
+    });
+    const area = (await screen.findByTestId('config-text-alerts')) as HTMLTextAreaElement;
+    expect(area.value).toBe(THRESHOLDS);
+    expect(screen.queryByTestId('config-dry-run')).toBeNull();
+    await fireEvent.input(area, { target: { value: 'min_count = 0\n' } });
+    await fireEvent.click(screen.getByTestId('config-save'));
+    expect((await screen.findByTestId('config-problem')).textContent).toContain('min_count must be at least 1');
+    refuse = false;
+    await fireEvent.input(area, { target: { value: 'min_count = 20\n' } });
+    await fireEvent.click(screen.getByTestId('config-save'));
+    expect((await screen.findByTestId('config-notice')).textContent).toContain('Saved as version 1 by ana');
+    expect(calls(mock, 'save_team_config').at(-1)?.[1]).toEqual({ kind: 'alerts', text: 'min_count = 20\n' });
+  });
 });
 
 describe('identity review', () => {
