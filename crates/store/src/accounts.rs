@@ -5,6 +5,7 @@ use sqlx::Row;
 use switchboard_core::account::Account;
 use switchboard_core::time::now_ms;
 
+use crate::audit::{self, AuditEntry};
 use crate::{Result, Store, StoreError};
 
 const COLUMNS: &str = "id, network, name, base_url, secret_ref, enabled, posts_fetched, last_poll_at, next_poll_at, last_error, last_error_at";
@@ -39,6 +40,8 @@ impl Store {
         if network.trim().is_empty() || name.trim().is_empty() {
             return Err(StoreError::Invalid("an account needs a network and a name".into()));
         }
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
         sqlx::query(
             "INSERT INTO accounts (network, name, base_url, config, secret_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (network, name) DO UPDATE SET base_url = excluded.base_url, config = excluded.config,
@@ -49,15 +52,27 @@ impl Store {
         .bind(base_url)
         .bind(config.to_string())
         .bind(secret_ref)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&mut *tx)
         .await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE network = $1 AND name = $2"))
             .bind(network)
             .bind(name)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        Ok(account_from_row(&row))
+        let account = account_from_row(&row);
+        // The secret itself never reaches the log; whether there is one does.
+        let payload = serde_json::json!({
+            "base_url": base_url,
+            "config_sha256": audit::sha256_hex(config.to_string().as_bytes()),
+            "has_secret": secret_ref.is_some(),
+            "name": name,
+            "network": network,
+        });
+        let entry = AuditEntry::new(now, "desk", "account.connected", format!("account:{}", account.id), payload);
+        audit::append(&mut tx, self.backend(), &[entry]).await?;
+        tx.commit().await?;
+        Ok(account)
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

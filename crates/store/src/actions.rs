@@ -7,6 +7,7 @@ use sqlx::Row;
 use switchboard_core::case::{CaseStatus, EventKind};
 use switchboard_core::time::now_ms;
 
+use crate::audit::{record_case_event, CaseEventWrite};
 use crate::{Result, Store, StoreError};
 
 /// The longest internal note accepted, in characters.
@@ -119,15 +120,8 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!("case #{case_id} was changed by someone else at the same moment; try again")));
         }
-        sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(case_id)
-            .bind(now)
-            .bind(actor)
-            .bind(kind.as_str())
-            .bind(summary)
-            .bind(body)
-            .execute(&mut *tx)
-            .await?;
+        let event = CaseEventWrite { case_id, at: now, actor, kind: kind.as_str(), summary: &summary, body: body.as_deref() };
+        record_case_event(&mut tx, self.backend(), event).await?;
         tx.commit().await?;
         Ok(())
     }

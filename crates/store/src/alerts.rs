@@ -15,6 +15,7 @@ use switchboard_core::alert::{Alert, AlertEvent, AlertExample, AlertKind, AlertS
 use switchboard_core::time::now_ms;
 
 use crate::rules::ConfigVersion;
+use crate::audit::{self, config_entry, AuditEntry};
 use crate::sql::Sql;
 use crate::{Result, Store, StoreError};
 
@@ -259,9 +260,12 @@ impl Store {
             .bind(now)
             .bind(actor)
             .bind(status.as_str())
-            .bind(note)
+            .bind(note.clone())
             .execute(&mut *tx)
             .await?;
+        let payload = serde_json::json!({ "note": note, "status": status.as_str() });
+        let entry = AuditEntry::new(now, actor, &format!("alert.{}", status.as_str()), format!("alert:{id}"), payload);
+        audit::append(&mut tx, self.backend(), &[entry]).await?;
         tx.commit().await?;
         self.alert(id).await
     }
@@ -320,6 +324,7 @@ impl Store {
             }
             other => StoreError::Db(other),
         })?;
+        audit::append(&mut tx, self.backend(), &[config_entry(THRESHOLDS_KIND, version, text, saved_by, saved_at)]).await?;
         tx.commit().await?;
         Ok(ConfigVersion {
             id,

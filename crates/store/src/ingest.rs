@@ -12,6 +12,7 @@
 // foldhash is several times faster than SipHash and still randomly seeded,
 // so keys chosen by someone on a network cannot be made to collide.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use sha2::{Digest, Sha256};
 
 use sqlx::{Any, Row, Transaction};
 use switchboard_core::conversation::ConversationFacts;
@@ -20,6 +21,7 @@ use switchboard_core::priority;
 use switchboard_core::time::now_ms;
 use switchboard_core::EventKind;
 
+use crate::audit::{self, AuditEntry};
 use crate::sql::Sql;
 use crate::{Backend, Result, Store};
 
@@ -285,6 +287,9 @@ impl<'s> Ingestor<'s> {
             events.push((id, EventKind::PostAdded.as_str(), format!("{what} added from {}", self.source)));
         }
         insert_events(b, &mut tx, &events, &self.actor, now).await?;
+        if !events.is_empty() || !labels.is_empty() {
+            audit::append(&mut tx, b, &[batch_audit_entry(&events, &outcome, &self.actor, &self.source, now)]).await?;
+        }
         tx.commit().await?;
 
         // Only now that the batch is durable may the caches remember it.
@@ -709,6 +714,25 @@ async fn insert_labels(b: Backend, tx: &mut Transaction<'_, Any>, labels: &[(i64
         sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// One audit entry for a whole batch (`ingest.batch` on `ingest:SOURCE`):
+/// its counts and a SHA-256 over its case events, one `case_id TAB kind TAB
+/// summary` line each, in the order written.
+fn batch_audit_entry(events: &[(i64, &str, String)], outcome: &BatchOutcome, actor: &str, source: &str, now: i64) -> AuditEntry {
+    let mut digest = Sha256::new();
+    for (case_id, kind, summary) in events {
+        digest.update(format!("{case_id}\t{kind}\t{summary}\n").as_bytes());
+    }
+    let payload = serde_json::json!({
+        "cases_opened": outcome.new_cases,
+        "events": events.len(),
+        "events_sha256": hex::encode(digest.finalize()),
+        "labels": outcome.labels,
+        "posts": outcome.inserted,
+        "source": source,
+    });
+    AuditEntry::new(now, actor, "ingest.batch", format!("ingest:{source}"), payload)
 }
 
 pub(crate) async fn insert_events(b: Backend, tx: &mut Transaction<'_, Any>, events: &[(i64, &str, String)], actor: &str, now: i64) -> Result<()> {

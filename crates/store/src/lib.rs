@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod alerts;
+pub mod audit;
 pub mod customers;
 pub mod desk;
 pub mod error;
@@ -114,7 +115,7 @@ impl Store {
         let pool_options = match backend {
             Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
+                    conn.execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
                         .await?;
                     Ok(())
                 })
@@ -128,10 +129,23 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot migrate the database: {e}")))?;
+        // Two processes opening a new SQLite file at once (the app and the
+        // CLI, two CLI runs) both see a migration pending; one applies it,
+        // the other's transaction fails ("table ... already exists") and
+        // rolls back. SQLite has no migration lock, so the loser looks again:
+        // the migrations the winner applied are then skipped. PostgreSQL
+        // takes an advisory lock and never gets here twice.
+        let mut attempt = 0;
+        loop {
+            match migrator.run(&pool).await {
+                Ok(()) => break,
+                Err(_) if backend == Backend::Sqlite && attempt < 5 => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+                }
+                Err(e) => return Err(StoreError::Unavailable(format!("cannot migrate the database: {e}"))),
+            }
+        }
         let store = Store { pool, backend, location: describe_location(backend, &url) };
         store.ensure_departments().await?;
         Ok(store)

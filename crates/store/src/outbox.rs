@@ -13,7 +13,8 @@ use switchboard_core::case::EventKind;
 use switchboard_core::outbox::{OutboxItem, OutboxState};
 use switchboard_core::time::now_ms;
 
-use crate::{Result, Store, StoreError};
+use crate::audit::{record_case_event, CaseEventWrite};
+use crate::{Backend, Result, Store, StoreError};
 
 /// The longest reply accepted, in characters (networks have lower limits of
 /// their own, which their connectors check).
@@ -82,7 +83,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let what = if target.direct { "wrote a direct message" } else { "wrote a reply" };
-        record(&mut tx, target.case_id, EventKind::ReplyQueued, what, Some(body), actor, now).await?;
+        record(&mut tx, self.backend(), target.case_id, EventKind::ReplyQueued, what, Some(body), actor, now).await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE idempotency_key = $1"))
             .bind(&key)
             .fetch_one(&mut *tx)
@@ -146,7 +147,7 @@ impl Store {
                 Some(u) => format!("reply sent: {u}"),
                 None => format!("reply sent (id {external_id})"),
             };
-            record(&mut tx, item.case_id, EventKind::ReplySent, &summary, None, actor, now).await?;
+            record(&mut tx, self.backend(), item.case_id, EventKind::ReplySent, &summary, None, actor, now).await?;
         }
         tx.commit().await?;
         Ok(item)
@@ -162,7 +163,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let item = self.outbox_item_in(&mut tx, id).await?;
-        record(&mut tx, item.case_id, EventKind::ReplyFailed, &format!("sending failed: {error}"), None, actor, now).await?;
+        record(&mut tx, self.backend(), item.case_id, EventKind::ReplyFailed, &format!("sending failed: {error}"), None, actor, now).await?;
         tx.commit().await?;
         Ok(item)
     }
@@ -178,8 +179,10 @@ impl Store {
 }
 
 /// A case event, and the case's version grows: a reply is a change to it.
+#[allow(clippy::too_many_arguments)]
 async fn record(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     case_id: i64,
     kind: EventKind,
     summary: &str,
@@ -195,14 +198,5 @@ async fn record(
     if done.rows_affected() != 1 {
         return Err(StoreError::NotFound(format!("no case #{case_id}")));
     }
-    sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(case_id)
-        .bind(now)
-        .bind(actor)
-        .bind(kind.as_str())
-        .bind(summary)
-        .bind(body)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    record_case_event(tx, backend, CaseEventWrite { case_id, at: now, actor, kind: kind.as_str(), summary, body }).await
 }

@@ -19,6 +19,7 @@
 use sqlx::Row;
 use switchboard_core::time::now_ms;
 
+use crate::audit::{self, config_entry};
 use crate::sql::Sql;
 use crate::{Result, Store, StoreError};
 
@@ -185,8 +186,10 @@ impl Store {
             }
             other => StoreError::Db(other),
         })?;
+        let saved = config_from_row(&row);
+        audit::append(&mut tx, self.backend(), &[config_entry(kind, version, text, saved_by, saved.saved_at)]).await?;
         tx.commit().await?;
-        Ok(config_from_row(&row))
+        Ok(saved)
     }
 
     /// Everything the rules look at for one case, in two queries.

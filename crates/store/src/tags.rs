@@ -7,6 +7,7 @@ use sqlx::Row;
 use switchboard_core::case::EventKind;
 use switchboard_core::time::now_ms;
 
+use crate::audit::{record_case_event, CaseEventWrite};
 use crate::listening::clean_tag;
 use crate::{Result, Store, StoreError};
 
@@ -28,6 +29,9 @@ impl Store {
             .await?
             .rows_affected();
         if added == 0 {
+            // Roll back now rather than on drop: on SQLite the no-op INSERT
+            // took the write lock, and a rollback left for later keeps it.
+            tx.rollback().await?;
             return Ok(false);
         }
         sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2")
@@ -35,15 +39,9 @@ impl Store {
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(case_id)
-            .bind(now)
-            .bind(actor)
-            .bind(EventKind::Tagged.as_str())
-            .bind(format!("tagged {tag}"))
-            .bind(None::<String>)
-            .execute(&mut *tx)
-            .await?;
+        let summary = format!("tagged {tag}");
+        let event = CaseEventWrite { case_id, at: now, actor, kind: EventKind::Tagged.as_str(), summary: &summary, body: None };
+        record_case_event(&mut tx, self.backend(), event).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -8,6 +8,7 @@ use sqlx::{Any, Row, Transaction};
 use switchboard_core::time::now_ms;
 
 use super::{event_on_open_cases, live_customer_name, log_entry};
+use crate::audit::{self, AuditEntry};
 use crate::{Result, Store, StoreError};
 
 impl Store {
@@ -15,7 +16,9 @@ impl Store {
     /// the log entry, or `None` when the author already was linked to it.
     pub async fn link_author_to(&self, author_id: i64, customer_id: i64, actor: &str) -> Result<Option<i64>> {
         let mut tx = self.pool().begin().await?;
-        let entry = link_in(&mut tx, author_id, customer_id, actor, "linked").await?;
+        let mut audit = Vec::new();
+        let entry = link_in(&mut tx, author_id, customer_id, actor, "linked", &mut audit).await?;
+        audit::append(&mut tx, self.backend(), &audit).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -56,8 +59,10 @@ impl Store {
         };
         let summary = format!("unlinked from customer {name}");
         let before = json!({"customer_id": previous, "suggestion": suggestion});
-        let entry = log_entry(&mut tx, now, actor, "unlink", &summary, Some(author_id), (Some(previous), None), &before).await?;
-        event_on_open_cases(&mut tx, author_id, actor, &summary, now).await?;
+        let mut audit = Vec::new();
+        let entry = log_entry(&mut tx, now, actor, "unlink", &summary, Some(author_id), (Some(previous), None), &before, &mut audit).await?;
+        event_on_open_cases(&mut tx, author_id, actor, &summary, now, &mut audit).await?;
+        audit::append(&mut tx, self.backend(), &audit).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -66,7 +71,9 @@ impl Store {
     pub async fn accept_suggestion(&self, suggestion_id: i64, actor: &str) -> Result<Option<i64>> {
         let mut tx = self.pool().begin().await?;
         let (author_id, customer_id) = pending_suggestion(&mut tx, suggestion_id).await?;
-        let entry = link_in(&mut tx, author_id, customer_id, actor, "linked (suggestion accepted)").await?;
+        let mut audit = Vec::new();
+        let entry = link_in(&mut tx, author_id, customer_id, actor, "linked (suggestion accepted)", &mut audit).await?;
+        audit::append(&mut tx, self.backend(), &audit).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -135,10 +142,12 @@ impl Store {
             "survivor": {"emails": s_emails, "phone": s.get::<Option<String>, _>(1), "value_tier": s.get::<Option<String>, _>(2),
                          "lifetime_value": s.get::<Option<f64>, _>(3)},
         });
-        let entry = log_entry(&mut tx, now, actor, "merge", &summary, None, (Some(survivor), Some(other)), &before).await?;
+        let mut audit = Vec::new();
+        let entry = log_entry(&mut tx, now, actor, "merge", &summary, None, (Some(survivor), Some(other)), &before, &mut audit).await?;
         for a in &authors {
-            event_on_open_cases(&mut tx, *a, actor, &summary, now).await?;
+            event_on_open_cases(&mut tx, *a, actor, &summary, now, &mut audit).await?;
         }
+        audit::append(&mut tx, self.backend(), &audit).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -155,7 +164,15 @@ pub(crate) async fn author_customer(tx: &mut Transaction<'_, Any>, author_id: i6
 
 /// Links inside `tx`, logging and noting it on the open cases; `how` starts
 /// the summary ("linked", "linked automatically (same handle)").
-pub(crate) async fn link_in(tx: &mut Transaction<'_, Any>, author_id: i64, customer_id: i64, actor: &str, how: &str) -> Result<Option<i64>> {
+/// Its audit entries join `audit`, for the caller to append just before commit.
+pub(crate) async fn link_in(
+    tx: &mut Transaction<'_, Any>,
+    author_id: i64,
+    customer_id: i64,
+    actor: &str,
+    how: &str,
+    audit: &mut Vec<AuditEntry>,
+) -> Result<Option<i64>> {
     let previous = author_customer(tx, author_id).await?;
     let name = live_customer_name(tx, customer_id).await?;
     if previous == Some(customer_id) {
@@ -178,8 +195,8 @@ pub(crate) async fn link_in(tx: &mut Transaction<'_, Any>, author_id: i64, custo
     };
     let summary = format!("{how} to customer {name}");
     let before = json!({"customer_id": previous, "suggestion": suggestion});
-    let entry = log_entry(tx, now, actor, "link", &summary, Some(author_id), (Some(customer_id), previous), &before).await?;
-    event_on_open_cases(tx, author_id, actor, &summary, now).await?;
+    let entry = log_entry(tx, now, actor, "link", &summary, Some(author_id), (Some(customer_id), previous), &before, audit).await?;
+    event_on_open_cases(tx, author_id, actor, &summary, now, audit).await?;
     Ok(Some(entry))
 }
 

@@ -129,11 +129,13 @@ impl Store {
         }
         for chunk in links.chunks(CHUNK) {
             let mut tx = self.pool().begin().await?;
+            let mut audit = Vec::new();
             for &(author, customer) in chunk {
-                if link_in(&mut tx, author, customer, actor, "linked automatically (same handle)").await?.is_some() {
+                if link_in(&mut tx, author, customer, actor, "linked automatically (same handle)", &mut audit).await?.is_some() {
                     report.linked += 1;
                 }
             }
+            crate::audit::append(&mut tx, self.backend(), &audit).await?;
             tx.commit().await?;
         }
         let now = now_ms();

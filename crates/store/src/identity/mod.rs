@@ -19,6 +19,7 @@ pub mod undo;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
+use crate::audit::{AuditEntry, CaseEventWrite};
 use crate::{Result, Store, StoreError};
 
 /// The kind of the case events identity changes write.
@@ -252,23 +253,33 @@ pub(crate) async fn live_customer_name(tx: &mut Transaction<'_, Any>, customer_i
     Ok(row.get(0))
 }
 
-/// Writes `summary` as a case event on every open case of the author.
-pub(crate) async fn event_on_open_cases(tx: &mut Transaction<'_, Any>, author_id: i64, actor: &str, summary: &str, at: i64) -> Result<()> {
-    sqlx::query(
+/// Writes `summary` as a case event on every open case of the author; their
+/// audit entries join `audit`, appended by the caller just before commit (the
+/// head is locked last, so transactions never wait on each other in a cycle).
+pub(crate) async fn event_on_open_cases(
+    tx: &mut Transaction<'_, Any>,
+    author_id: i64,
+    actor: &str,
+    summary: &str,
+    at: i64,
+    audit: &mut Vec<AuditEntry>,
+) -> Result<()> {
+    let cases: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO case_events (case_id, at, actor, kind, summary)
-         SELECT id, $1, $2, $3, $4 FROM cases WHERE author_id = $5 AND status <> 'resolved'",
+         SELECT id, $1, $2, $3, $4 FROM cases WHERE author_id = $5 AND status <> 'resolved' RETURNING case_id",
     )
     .bind(at)
     .bind(actor.to_string())
     .bind(CASE_EVENT_KIND)
     .bind(summary.to_string())
     .bind(author_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    audit.extend(cases.into_iter().map(|case_id| CaseEventWrite { case_id, at, actor, kind: CASE_EVENT_KIND, summary, body: None }.audit_entry()));
     Ok(())
 }
 
-/// Appends an identity log entry; returns its id.
+/// Appends an identity log entry; returns its id. Its audit entry joins `audit`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn log_entry(
     tx: &mut Transaction<'_, Any>,
@@ -279,8 +290,9 @@ pub(crate) async fn log_entry(
     author_id: Option<i64>,
     customers: (Option<i64>, Option<i64>),
     before: &serde_json::Value,
+    audit: &mut Vec<AuditEntry>,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO identity_log (at, actor, action, summary, author_id, customer_id, other_customer_id, before_state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -293,7 +305,15 @@ pub(crate) async fn log_entry(
     .bind(customers.1)
     .bind(before.to_string())
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    let payload = serde_json::json!({
+        "author_id": author_id,
+        "customer_id": customers.0,
+        "other_customer_id": customers.1,
+        "summary": summary,
+    });
+    audit.push(AuditEntry::new(at, actor, &format!("identity.{action}"), format!("identity:{id}"), payload));
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use switchboard_core::time::now_ms;
 
 use super::changes::set_suggestion;
+use crate::audit::AuditEntry;
 use super::{entry_from_row, event_on_open_cases, IdentityEntry};
 use crate::{Result, Store, StoreError};
 
@@ -50,6 +51,7 @@ impl Store {
         let before: Value = serde_json::from_str(&row.get::<String, _>(9))
             .map_err(|err| StoreError::Invalid(format!("identity change #{} cannot be undone: {err}", e.id)))?;
         let now = now_ms();
+        let mut audit = Vec::new();
         match (e.action.as_str(), author) {
             ("link", Some(a)) | ("unlink", Some(a)) => {
                 sqlx::query("UPDATE authors SET customer_id = $1 WHERE id = $2")
@@ -64,7 +66,7 @@ impl Store {
                         block_pair(&mut tx, a, c, actor, now).await?;
                     }
                 }
-                event_on_open_cases(&mut tx, a, actor, &format!("undid: {}", e.summary), now).await?;
+                event_on_open_cases(&mut tx, a, actor, &format!("undid: {}", e.summary), now, &mut audit).await?;
             }
             ("merge", _) => {
                 let (Some(survivor), Some(other)) = (customer, other) else {
@@ -86,12 +88,15 @@ impl Store {
                     .await?;
                 sqlx::query("UPDATE customers SET merged_into = NULL WHERE id = $1").bind(other).execute(&mut *tx).await?;
                 for a in ids(&before["authors"]) {
-                    event_on_open_cases(&mut tx, a, actor, &format!("undid: {}", e.summary), now).await?;
+                    event_on_open_cases(&mut tx, a, actor, &format!("undid: {}", e.summary), now, &mut audit).await?;
                 }
             }
             (action, _) => return Err(StoreError::Invalid(format!("identity change #{} ({action}) cannot be undone", e.id))),
         }
         sqlx::query("UPDATE identity_log SET undone = 1 WHERE id = $1").bind(e.id).execute(&mut *tx).await?;
+        let payload = serde_json::json!({ "summary": e.summary });
+        audit.push(AuditEntry::new(now, actor, "identity.undo", format!("identity:{}", e.id), payload));
+        crate::audit::append(&mut tx, self.backend(), &audit).await?;
         tx.commit().await?;
         e.undone = true;
         Ok(e)

@@ -20,3 +20,5 @@ mod listening;
 mod identity;
 // Models per field, predictions with their model version, corrections as labels.
 mod models;
+// The audit trail: hash chain, refused edits, verify naming the broken entry.
+mod audit;

@@ -1,0 +1,42 @@
+//! Writing a case event together with its audit entry: the one way a change
+//! to a case is recorded (actions, replies, tags, identity links). The bulk
+//! import writes its events in batches and appends one entry per batch instead
+//! (see `ingest::insert_events`).
+
+use serde_json::json;
+use sqlx::{Any, Transaction};
+
+use super::{append, AuditEntry};
+use crate::{Backend, Result};
+
+/// A case event to write.
+pub(crate) struct CaseEventWrite<'a> {
+    pub case_id: i64,
+    pub at: i64,
+    pub actor: &'a str,
+    pub kind: &'a str,
+    pub summary: &'a str,
+    pub body: Option<&'a str>,
+}
+
+impl CaseEventWrite<'_> {
+    /// Its audit entry: action `case.KIND`, subject `case:ID`.
+    pub fn audit_entry(&self) -> AuditEntry {
+        let payload = json!({ "body": self.body, "kind": self.kind, "summary": self.summary });
+        AuditEntry::new(self.at, self.actor, &format!("case.{}", self.kind), format!("case:{}", self.case_id), payload)
+    }
+}
+
+/// Inserts the case event and appends its audit entry, inside `tx`.
+pub(crate) async fn record_case_event(tx: &mut Transaction<'_, Any>, backend: Backend, ev: CaseEventWrite<'_>) -> Result<()> {
+    sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(ev.case_id)
+        .bind(ev.at)
+        .bind(ev.actor.to_string())
+        .bind(ev.kind.to_string())
+        .bind(ev.summary.to_string())
+        .bind(ev.body.map(str::to_string))
+        .execute(&mut **tx)
+        .await?;
+    append(tx, backend, &[ev.audit_entry()]).await
+}
