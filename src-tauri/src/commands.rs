@@ -387,7 +387,7 @@ pub async fn send_replies(ws: State<'_, Workspace>) -> Reply<Vec<OutboxItem>> {
 /// The case's replies with their state (queued, sending, sent, failed).
 #[tauri::command]
 pub async fn case_replies(ws: State<'_, Workspace>, case_id: i64) -> Reply<Vec<OutboxItem>> {
-    Ok(ws.desk()?.store().case_replies(case_id).await.map_err(DeskError::from)?)
+    Ok(ws.desk()?.case_replies(case_id).await?)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use switchboard_core::case::CaseStatus;
+use switchboard_core::permission::Permission;
 use switchboard_core::view::InboxQuery;
 use switchboard_engine::Desk;
 use switchboard_store::StoreError;
@@ -56,6 +57,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     .expect("a valid template")
                     .progress_chars("=> "),
             );
+            desk.require(Permission::ImportExport)?;
             let report = import_file(desk.store(), &file, &opts, |p| {
                 bar.set_length(p.total_bytes);
                 bar.set_position(p.bytes);
@@ -95,6 +97,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { what, format, out } => {
             let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+            desk.require(Permission::ImportExport)?;
             let sink: Box<dyn Write> = match &out {
                 Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
                 None => Box::new(std::io::stdout().lock()),
@@ -200,6 +203,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Customers { what } => crate::customers_cmd::run(&desk, what).await,
         Command::Report(args) => crate::report_cmd::run(&desk, args).await,
         Command::Alerts(args) => crate::alerts_cmd::run(&desk, args).await,
+        Command::Audit { what } => crate::audit_cmd::run(&desk, what).await,
         Command::Members { what } => crate::members_cmd::members(&desk, what).await,
         Command::Desk { what } => crate::members_cmd::desk_as(&desk, what).await,
         Command::Rules { what } => crate::team_cmd::run(&desk, "rules", what).await,

@@ -14,6 +14,7 @@
 //! switchboard [--db URL] reply CASE --text TEXT [--direct]   (or: reply CASE TEXT)
 //! switchboard [--db URL] send
 //! switchboard [--db URL] queries add NAME QUERY [--department SLUG] [--tag TAG] | queries list   (alias: listen)
+//! switchboard [--db URL] audit verify | audit log [--subject case:12] [--limit N] [--format table|json]
 //! ```
 //! Older spellings still work: `connect feed URL [--name N] [--channel C]`,
 //! `connect mastodon URL --handle H`, `connect x --handle H --user-id ID [--api URL]`,
@@ -22,6 +23,7 @@
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
 mod alerts_cmd;
+mod audit_cmd;
 mod commands;
 mod customers_cmd;
 mod members_cmd;
@@ -93,6 +95,11 @@ enum Command {
     /// Early-warning alerts (spikes in volume and negative posts): list,
     /// replay over the history, acknowledge, resolve, thresholds.
     Alerts(alerts_cmd::AlertsArgs),
+    /// The hash-chained audit trail: verify the chain, list the latest entries.
+    Audit {
+        #[command(subcommand)]
+        what: audit_cmd::AuditWhat,
+    },
     /// Fill an empty workspace with the demo.
     Demo,
     /// Where the workspace is and what it holds.

@@ -57,7 +57,7 @@ pub async fn members(desk: &Desk, what: MembersWhat) -> Result<ExitCode> {
                 None => None,
             };
             let name = name.unwrap_or_else(|| handle.clone());
-            let m = store.upsert_member(&handle, &name, role, department_id).await?;
+            let m = desk.add_member(&handle, &name, role, department_id).await?;
             if m.role != role {
                 eprintln!("note: {} already exists as {}; kept as it is", clean(&m.handle), m.role.as_str());
             }

@@ -15,6 +15,7 @@ pub mod conversation;
 pub mod desk;
 pub mod influence;
 pub mod outbox;
+pub mod permission;
 pub mod post;
 pub mod priority;
 pub mod report;

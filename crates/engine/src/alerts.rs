@@ -17,6 +17,7 @@
 //! warning" for the design.
 
 use switchboard_core::alert::{Alert, AlertEvent, AlertKind, AlertStatus};
+use switchboard_core::permission::Permission;
 use switchboard_core::time::now_ms;
 use switchboard_monitor::series::{ScopeOptions, HOUR_MS};
 use switchboard_monitor::thresholds::DEFAULT_TOML;
@@ -87,6 +88,7 @@ impl Desk {
 
     /// Checks and saves a thresholds file as the next version, in this member's name.
     pub async fn save_thresholds(&self, text: &str) -> Result<ConfigVersion, DeskError> {
+        self.require(Permission::EditThresholds)?;
         Thresholds::from_toml(text).map_err(invalid)?;
         Ok(self.store().save_alert_thresholds(text, &self.me().handle).await?)
     }
@@ -175,23 +177,32 @@ impl Desk {
         Ok(out)
     }
 
-    /// Stored alerts, newest first, optionally of one status.
+    /// Stored alerts, newest first, optionally of one status. The example
+    /// posts (authors, text) only for a member who may read cases.
     pub async fn list_alerts(&self, status: Option<AlertStatus>) -> Result<Vec<Alert>, DeskError> {
-        Ok(self.store().alerts(status).await?)
+        self.require(Permission::ViewAlerts)?;
+        let mut alerts = self.store().alerts(status).await?;
+        if !self.may(Permission::ViewCases) {
+            alerts.iter_mut().for_each(|a| a.examples.clear());
+        }
+        Ok(alerts)
     }
 
     /// Marks an alert as seen by this member (logged with who and when).
     pub async fn acknowledge(&self, id: i64) -> Result<Alert, DeskError> {
+        self.require(Permission::ManageAlerts)?;
         Ok(self.store().set_alert_status(id, AlertStatus::Acknowledged, &self.me().handle, None).await?)
     }
 
     /// Closes an alert in this member's name with an optional note (logged).
     pub async fn resolve(&self, id: i64, note: Option<&str>) -> Result<Alert, DeskError> {
+        self.require(Permission::ManageAlerts)?;
         Ok(self.store().set_alert_status(id, AlertStatus::Resolved, &self.me().handle, note).await?)
     }
 
     /// Who acknowledged or resolved an alert, and when.
     pub async fn alert_log(&self, id: i64) -> Result<Vec<AlertEvent>, DeskError> {
+        self.require(Permission::ViewAlerts)?;
         self.store().alert(id).await?;
         Ok(self.store().alert_events(id).await?)
     }

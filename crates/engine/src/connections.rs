@@ -10,6 +10,7 @@ use switchboard_connectors::{
 };
 use switchboard_core::account::Account;
 use switchboard_core::outbox::OutboxItem;
+use switchboard_core::permission::Permission;
 use switchboard_vault::{Secret, SecretRef, Vault};
 
 use crate::error::DeskError;
@@ -93,6 +94,7 @@ impl Desk {
     /// Starts listening to an RSS or Atom feed; `channel` names the posts'
     /// channel (e.g. `reviews`, `news`; default `rss`).
     pub async fn connect_feed(&self, url: &str, name: Option<&str>, channel: Option<&str>) -> Result<Account, DeskError> {
+        self.require(Permission::ManageAccounts)?;
         let parsed = url::Url::parse(url).map_err(|e| DeskError::invalid(format!("{url:?} is not a feed address: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(DeskError::invalid("a feed address starts with http:// or https://"));
@@ -110,6 +112,7 @@ impl Desk {
     /// Connects a Mastodon account with an access token: the token is checked
     /// with the instance, then kept in the OS keychain (never the workspace).
     pub async fn connect_mastodon(&self, base_url: &str, handle: &str, token: Secret) -> Result<Account, DeskError> {
+        self.require(Permission::ManageAccounts)?;
         let parsed = url::Url::parse(base_url).map_err(|e| DeskError::invalid(format!("{base_url:?} is not an instance address: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(DeskError::invalid("an instance address starts with https://"));
@@ -124,6 +127,7 @@ impl Desk {
     /// main password): the PDS (`https://bsky.social` for most accounts)
     /// signs it in, then the app password is kept in the OS keychain.
     pub async fn connect_bluesky(&self, base_url: &str, handle: &str, app_password: Secret) -> Result<Account, DeskError> {
+        self.require(Permission::ManageAccounts)?;
         let parsed = url::Url::parse(base_url).map_err(|e| DeskError::invalid(format!("{base_url:?} is not a server address: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(DeskError::invalid("a Bluesky server address starts with https://"));
@@ -147,6 +151,7 @@ impl Desk {
         user_id: Option<&str>,
         token: Secret,
     ) -> Result<Account, DeskError> {
+        self.require(Permission::ManageAccounts)?;
         let handle = handle.trim().trim_start_matches('@').trim_start_matches("u/");
         let config = match (network, user_id) {
             ("x", Some(id)) => json!({ "user_id": id }),
@@ -254,9 +259,15 @@ impl Desk {
         self.send_replies(true).await
     }
 
-    /// Sends one reply now (however it stands), through its account.
+    /// Sends one reply now (however it stands), through its account: a
+    /// member's command (the outbox's own sending is not checked).
     pub async fn send_reply_now(&self, item_id: i64) -> Result<OutboxItem, DeskError> {
         let item = self.store().outbox_item(item_id).await?;
+        self.require_on_case(Permission::ReplyOnCase, item.case_id).await?;
+        self.send_item(item).await
+    }
+
+    async fn send_item(&self, item: OutboxItem) -> Result<OutboxItem, DeskError> {
         let connector = self.connector_of(item.account_id).await?;
         match crate::replies::send_outbox_item(self.store(), item.id, connector.as_ref(), &self.me().handle).await {
             // The same item (and idempotency key) again, with a renewed token.
@@ -272,7 +283,7 @@ impl Desk {
         let mut out = Vec::new();
         let pending = self.store().pending_replies().await?;
         for item in pending.into_iter().filter(|i| retry_failed || i.state != switchboard_core::outbox::OutboxState::Failed) {
-            out.push(self.send_reply_now(item.id).await);
+            out.push(self.send_item(item).await);
         }
         Ok(out)
     }

@@ -3,6 +3,7 @@
 
 use switchboard_core::case::CaseStatus;
 use switchboard_core::desk::{Member, Role};
+use switchboard_core::permission::Permission;
 use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
 use switchboard_store::Store;
 
@@ -66,6 +67,7 @@ impl Desk {
 
     /// Fills an empty workspace with the demo; refuses to touch real work.
     pub async fn load_demo(&self) -> Result<WorkspaceInfo, DeskError> {
+        self.require(Permission::ManageWorkspace)?;
         if self.store.case_count().await? > 0 {
             return Err(DeskError::invalid("the demo workspace only loads into an empty workspace"));
         }
@@ -76,11 +78,21 @@ impl Desk {
         self.workspace_info().await
     }
 
+    /// The inbox (not for an executive viewer: cases hold personal details).
     pub async fn inbox(&self, q: InboxQuery) -> Result<InboxPage, DeskError> {
+        self.require(Permission::ViewCases)?;
         Ok(self.store.inbox(&q).await?)
     }
 
+    /// One case with its posts, events and the playbook's suggestion (any
+    /// department's: reading is not scoped; not for an executive viewer).
     pub async fn case_detail(&self, case_id: i64) -> Result<CaseDetail, DeskError> {
+        self.require(Permission::ViewCases)?;
+        self.detail(case_id).await
+    }
+
+    /// The case as an action left it (the action was checked).
+    async fn detail(&self, case_id: i64) -> Result<CaseDetail, DeskError> {
         let mut detail = self.store.case_detail(case_id).await?;
         // The playbook's suggestion; a case view never fails for want of one.
         detail.suggestion = self.suggested_reply(case_id).await.ok().flatten();
@@ -89,24 +101,42 @@ impl Desk {
 
     /// Assigns the case (or unassigns it with `None`). With `expected_version`
     /// the change only happens if nobody changed the case since that version.
+    /// Claiming a case for oneself, or releasing one's own, is working it;
+    /// assigning it to anyone else (or taking it from them) is a lead's.
     pub async fn assign(&self, case_id: i64, member_id: Option<i64>, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        let own = match member_id {
+            Some(m) => m == self.me.id,
+            None => self.store.case_summary(case_id).await?.assignee_id.is_none_or(|a| a == self.me.id),
+        };
+        let p = if own { Permission::WorkCase } else { Permission::AssignCase };
+        self.require_on_case(p, case_id).await?;
         self.store.assign(case_id, member_id, &self.me.handle, expected_version).await?;
-        self.case_detail(case_id).await
+        self.detail(case_id).await
     }
 
+    /// Hands the case to another department (scoped for an agent by where it is now).
     pub async fn move_to(&self, case_id: i64, department_id: Option<i64>, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.require_on_case(Permission::MoveCase, case_id).await?;
         self.store.move_to(case_id, department_id, &self.me.handle, expected_version).await?;
-        self.case_detail(case_id).await
+        self.detail(case_id).await
     }
 
     pub async fn set_status(&self, case_id: i64, status: CaseStatus, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.require_on_case(Permission::WorkCase, case_id).await?;
         self.store.set_status(case_id, status, &self.me.handle, expected_version).await?;
-        self.case_detail(case_id).await
+        self.detail(case_id).await
     }
 
     pub async fn add_note(&self, case_id: i64, body: String) -> Result<CaseDetail, DeskError> {
+        self.require_on_case(Permission::WorkCase, case_id).await?;
         self.store.add_note(case_id, &body, &self.me.handle).await?;
-        self.case_detail(case_id).await
+        self.detail(case_id).await
+    }
+
+    /// Adds a member (an existing handle is returned as it is): an admin's.
+    pub async fn add_member(&self, handle: &str, name: &str, role: Role, department_id: Option<i64>) -> Result<Member, DeskError> {
+        self.require(Permission::ManageMembers)?;
+        Ok(self.store.upsert_member(handle, name, role, department_id).await?)
     }
 }
 

@@ -7,7 +7,9 @@ use switchboard_store::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct DeskError {
-    /// `not_found`, `invalid`, `conflict`, `unavailable` or `internal`.
+    /// `not_found`, `invalid`, `conflict`, `unavailable`, `internal`, or
+    /// `forbidden` (this desk's member's role does not allow the command;
+    /// see `access`).
     pub code: &'static str,
     pub message: String,
 }

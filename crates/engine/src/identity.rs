@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use switchboard_core::permission::Permission;
 use switchboard_store::identity::csv_import::CustomerImportReport;
 use switchboard_store::identity::matching::MatchReport;
 use switchboard_store::identity::{CustomerListItem, IdentityEntry, LinkSuggestion};
@@ -19,31 +20,37 @@ pub const AUTO_ACTOR: &str = "identity";
 impl Desk {
     /// Imports customers from a CSV file (layout: `switchboard_store::identity::csv_import`).
     pub async fn import_customers(&self, path: &Path) -> Result<CustomerImportReport, DeskError> {
+        self.require(Permission::ManageCustomers)?;
         let file = std::fs::File::open(path)
             .map_err(|e| DeskError { code: "not_found", message: format!("cannot read {}: {e}", path.display()) })?;
         Ok(self.store().import_customers(std::io::BufReader::new(file), AUTO_ACTOR).await?)
     }
 
     pub async fn customers(&self, search: Option<&str>, limit: i64) -> Result<Vec<CustomerListItem>, DeskError> {
+        self.require(Permission::ViewCustomers)?;
         Ok(self.store().customers(search.filter(|s| !s.trim().is_empty()), limit).await?)
     }
 
     /// The review queue (`pending` by default), strongest evidence first.
     pub async fn link_suggestions(&self, status: Option<&str>) -> Result<Vec<LinkSuggestion>, DeskError> {
+        self.require(Permission::ViewCustomers)?;
         Ok(self.store().link_suggestions(status, 500).await?)
     }
 
     /// Accepts a suggestion; returns the identity log entry (none if already linked so).
     pub async fn accept_suggestion(&self, id: i64) -> Result<Option<i64>, DeskError> {
+        self.require(Permission::EditIdentity)?;
         Ok(self.store().accept_suggestion(id, &self.me().handle).await?)
     }
 
     pub async fn reject_suggestion(&self, id: i64) -> Result<(), DeskError> {
+        self.require(Permission::EditIdentity)?;
         Ok(self.store().reject_suggestion(id, &self.me().handle).await?)
     }
 
     /// Links an author to a customer by hand.
     pub async fn link(&self, author_id: i64, customer_id: i64) -> Result<Option<i64>, DeskError> {
+        self.require(Permission::EditIdentity)?;
         Ok(self.store().link_author_to(author_id, customer_id, &self.me().handle).await?)
     }
 
@@ -56,6 +63,7 @@ impl Desk {
     }
 
     pub async fn unlink(&self, author_id: i64) -> Result<i64, DeskError> {
+        self.require(Permission::EditIdentity)?;
         Ok(self.store().unlink_author(author_id, &self.me().handle).await?)
     }
 
@@ -66,15 +74,18 @@ impl Desk {
 
     /// Merges `other` into `survivor` (ids); returns the log entry.
     pub async fn merge_customers(&self, survivor: i64, other: i64) -> Result<i64, DeskError> {
+        self.require(Permission::ManageCustomers)?;
         Ok(self.store().merge_customers(survivor, other, &self.me().handle).await?)
     }
 
     /// Undoes the given identity change, or the newest one not yet undone.
     pub async fn undo_identity(&self, entry: Option<i64>) -> Result<IdentityEntry, DeskError> {
+        self.require(Permission::EditIdentity)?;
         Ok(self.store().undo_identity(entry, &self.me().handle).await?)
     }
 
     pub async fn identity_log(&self, limit: i64) -> Result<Vec<IdentityEntry>, DeskError> {
+        self.require(Permission::ViewCustomers)?;
         Ok(self.store().identity_log(limit).await?)
     }
 

@@ -7,7 +7,9 @@
 //! which returns the case as it now stands. [`demo`] fills an empty workspace
 //! with a realistic one.
 
+pub mod access;
 pub mod alerts;
+pub mod audit;
 pub mod connections;
 pub mod demo;
 pub mod desk;

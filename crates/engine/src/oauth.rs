@@ -8,6 +8,7 @@
 
 use serde_json::{json, Value};
 use switchboard_core::account::Account;
+use switchboard_core::permission::Permission;
 use switchboard_oauth::{authorize, authorize_mastodon, refresh, ClientAuth, OAuthError, Provider, TokenSet};
 use switchboard_vault::{SecretRef, VaultError};
 
@@ -44,6 +45,7 @@ impl Desk {
         client: OAuthClient,
         opener: &dyn Opener,
     ) -> Result<Account, DeskError> {
+        self.require(Permission::ManageAccounts)?;
         // Refuse what could never connect before anyone signs in.
         match network {
             "x" if user_id.is_none_or(|id| id.trim().is_empty()) => {

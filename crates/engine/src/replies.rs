@@ -9,6 +9,7 @@
 use switchboard_connectors::{Connector, ReplyRequest};
 use switchboard_core::account::Account;
 use switchboard_core::outbox::{OutboxItem, OutboxState};
+use switchboard_core::permission::Permission;
 use switchboard_core::post::{Direction, NewPost};
 use switchboard_core::time::now_ms;
 use switchboard_store::ingest::{IngestPost, Ingestor};
@@ -22,6 +23,7 @@ impl Desk {
     /// Stores a reply to the case's latest customer post, to go out through
     /// the account the customer addressed (or the one account on that network).
     pub async fn queue_reply(&self, case_id: i64, body: &str, direct: bool) -> Result<OutboxItem, DeskError> {
+        self.require_on_case(Permission::ReplyOnCase, case_id).await?;
         let detail = self.store().case_detail(case_id).await?;
         let last_inbound = detail
             .posts
@@ -39,6 +41,12 @@ impl Desk {
             direct,
         };
         Ok(self.store().queue_reply(&target, body, &self.me().handle).await?)
+    }
+
+    /// The case's replies with their state (queued, sending, sent, failed).
+    pub async fn case_replies(&self, case_id: i64) -> Result<Vec<OutboxItem>, DeskError> {
+        self.require(Permission::ViewCases)?;
+        Ok(self.store().case_replies(case_id).await?)
     }
 }
 

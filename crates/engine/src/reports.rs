@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use switchboard_core::case::CaseSummary;
 use switchboard_core::desk::Role;
 use switchboard_core::influence::{influence, Engagement, InfluenceInput};
+use switchboard_core::permission::Permission;
 use switchboard_core::report::{
     bucket_for_span, nearest_rank, AuthorRank, BoardView, DepartmentLoad, Report, ReportQuery, SentimentMix, Slice,
     TopicCount, TrendPoint, HOUR_MS,
@@ -313,6 +314,7 @@ impl Desk {
 
     /// The team report over `q`'s period and filters.
     pub async fn report(&self, q: &ReportQuery) -> Result<Report, DeskError> {
+        self.require(Permission::ViewReports)?;
         let now = now_ms();
         let cfg = self.team_config().await?;
         let data = self.gather(q).await?;
@@ -401,6 +403,11 @@ impl Desk {
                 .map(|((_, channel), a)| author_rank(a.handle, channel, a.followers, a.cases, a.posts, a.answered))
                 .collect(),
         );
+        // An executive viewer gets aggregates: no author handles, no member table.
+        if !self.may(Permission::ViewCases) {
+            r.influential.clear();
+            r.members.clear();
+        }
         Ok(r)
     }
 
@@ -409,6 +416,7 @@ impl Desk {
     /// `channel:twitter`, `department:3`, `topic:billing`, `member:ana`; an
     /// empty KEY is "none"). Newest first, at most [`MAX_DRILL_DOWN`].
     pub async fn report_cases(&self, q: &ReportQuery, metric: &str, key: Option<&str>) -> Result<Vec<CaseSummary>, DeskError> {
+        self.require(Permission::ViewCases)?;
         if !METRICS.contains(&metric) {
             return Err(DeskError::invalid(format!("no report metric {metric:?} (known: {})", METRICS.join(", "))));
         }
@@ -445,6 +453,9 @@ impl Desk {
     /// load now. Handles only for a viewer who may see personal details
     /// (not an executive).
     pub async fn board(&self, viewer: Role) -> Result<BoardView, DeskError> {
+        self.require(Permission::ViewBoard)?;
+        // Whatever the caller asks, no personal details for a member who may not read cases.
+        let viewer = if self.may(Permission::ViewCases) { viewer } else { Role::Executive };
         let now = now_ms();
         let store = self.store();
         let newest = store.latest_post_at().await?.map(|t| t + 1).unwrap_or(now).min(now);

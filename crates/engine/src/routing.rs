@@ -4,6 +4,7 @@
 //! the case has none yet, and puts the query's tag on the case, each with an
 //! event naming the query.
 
+use switchboard_core::permission::Permission;
 use switchboard_core::post::NewPost;
 use switchboard_listen::{parse, PostFacts, Query};
 use switchboard_store::listening::ListeningQuery;
@@ -26,6 +27,7 @@ impl Desk {
         department: Option<&str>,
         tag: Option<&str>,
     ) -> Result<ListeningQuery, DeskError> {
+        self.require(Permission::EditListening)?;
         let parsed = parse(query).map_err(|e| DeskError::invalid(format!("the query {query:?} does not read: {e}")))?;
         let department_id = match department {
             Some(slug) => Some(self.store().department_by_slug(slug).await.map_err(|_| DeskError::invalid(format!("no department {slug:?}")))?.id),

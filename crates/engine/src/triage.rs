@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use switchboard_core::alert::Alert;
 use switchboard_core::case::CaseStatus;
+use switchboard_core::permission::Permission;
 use switchboard_core::view::SuggestionView;
 use switchboard_core::influence::{influence, Engagement, InfluenceInput};
 use switchboard_rules::{defaults, priority, Action, AssignHow, CaseFacts, Event, Outcome, Playbook, RuleSet, SlaClock, SlaConfig, Span, Vars};
@@ -159,12 +160,14 @@ impl Desk {
 
     /// Checks and stores a rule set as the next version, in force from now.
     pub async fn save_rules(&self, text: &str) -> Result<ConfigVersion, DeskError> {
+        self.require(Permission::EditRules)?;
         self.check_rules(text).await?;
         Ok(self.store().save_config("rules", text, &self.me().handle).await?)
     }
 
     /// Checks and stores a playbook; the rules in force must still find their templates.
     pub async fn save_playbook(&self, text: &str) -> Result<ConfigVersion, DeskError> {
+        self.require(Permission::EditPlaybook)?;
         let book = Playbook::parse(text).map_err(|e| DeskError::invalid(e.to_string()))?;
         let cfg = self.team_config().await?;
         let departments: Vec<String> = self.store().departments().await?.into_iter().map(|d| d.slug).collect();
@@ -177,6 +180,7 @@ impl Desk {
 
     /// Checks and stores SLA policies; the rules in force must still find their policies.
     pub async fn save_sla(&self, text: &str) -> Result<ConfigVersion, DeskError> {
+        self.require(Permission::EditSla)?;
         let sla = SlaConfig::parse(text).map_err(|e| DeskError::invalid(e.to_string()))?;
         let cfg = self.team_config().await?;
         let departments: Vec<String> = self.store().departments().await?.into_iter().map(|d| d.slug).collect();
@@ -474,6 +478,7 @@ impl Desk {
     /// customer post since `since` (at most `limit`), compared with how they
     /// stand. Changes nothing.
     pub async fn dry_run(&self, draft: &str, since: i64, limit: i64) -> Result<DryRun, DeskError> {
+        self.require(Permission::EditRules)?;
         let rules = self.check_rules(draft).await?;
         let cfg = self.team_config().await?;
         let now = switchboard_core::time::now_ms();
@@ -525,6 +530,7 @@ impl Desk {
     /// The playbook's response for a case, rendered for its customer: the
     /// template a rule suggested, else the playbook's match for the case.
     pub async fn suggested_reply(&self, case_id: i64) -> Result<Option<SuggestionView>, DeskError> {
+        self.require(Permission::ViewCases)?;
         let cfg = self.team_config().await?;
         let row = self.store().case_facts_row(case_id).await?;
         let facts = facts_of(&row);
@@ -548,6 +554,7 @@ impl Desk {
 
     /// Why a case has its priority, largest weight first.
     pub async fn priority_reasons(&self, case_id: i64) -> Result<Vec<String>, DeskError> {
+        self.require(Permission::ViewCases)?;
         Ok(self.store().priority_reasons(case_id).await?)
     }
 }

@@ -14,6 +14,7 @@
 //!   posts are rescored by the next `understand_new`.
 
 use serde::Serialize;
+use switchboard_core::permission::Permission;
 use switchboard_core::time::now_ms;
 use switchboard_store::models::{NewPrediction, Prediction, StoredModel};
 use switchboard_understand::{train, Analyzer, Example, Model, ModelError, Params};
@@ -176,6 +177,7 @@ impl Desk {
     /// Records an agent's correction of a post's field, retrains, and
     /// rescores the post.
     pub async fn correct(&self, post_id: i64, field: &str, value: &str) -> Result<CorrectionOutcome, DeskError> {
+        self.require(Permission::CorrectPrediction)?;
         let field = field.trim();
         if field == LANGUAGE {
             return Err(DeskError::invalid("the language is detected, not learned; it cannot be corrected"));

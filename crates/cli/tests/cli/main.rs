@@ -14,6 +14,8 @@ mod secrets;
 mod kills;
 // The spellings: accounts add|list, poll --once, reply --text, queries.
 mod spellings;
+// Roles: an agent desk refused what only a lead or admin may do.
+mod roles;
 
 /// Whether the OS keychain is here for tests: scripts/test.sh runs them in a
 /// private keychain session and says so; under CI without it, fail.

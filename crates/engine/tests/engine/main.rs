@@ -24,6 +24,8 @@ mod triage;
 mod rules_runtime;
 // Identity: customers from a file, links by handle, undo.
 mod identity;
+// Roles and permissions enforced by the backend.
+mod roles;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {
