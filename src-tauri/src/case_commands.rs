@@ -1,6 +1,6 @@
 //! The case view's understanding commands: an agent corrects a post's
 //! sentiment or topic (a label the models learn from), and the playbook's
-//! suggested reply for a case. Errors cross as `{code, message}`.
+//! suggested reply for a case, and claiming a case. Errors cross as `{code, message}`.
 
 use switchboard_core::view::{CaseDetail, SuggestionView};
 use switchboard_engine::DeskError;
@@ -70,6 +70,13 @@ pub async fn correct_prediction(
 pub async fn suggested_reply(ws: State<'_, Workspace>, case_id: i64) -> Result<Option<SuggestionView>, DeskError> {
     let desk = ws.0.as_ref().map_err(Clone::clone)?;
     desk.suggested_reply(case_id).await
+}
+
+/// Claims an unassigned case for this desk's member; of two desks claiming
+/// at once the other gets a `conflict` naming who won.
+#[tauri::command]
+pub async fn claim_case(ws: State<'_, Workspace>, case_id: i64) -> Result<CaseDetail, DeskError> {
+    ws.desk()?.claim(case_id).await
 }
 
 #[cfg(test)]

@@ -23,7 +23,27 @@ impl Desk {
     /// Stores a reply to the case's latest customer post, to go out through
     /// the account the customer addressed (or the one account on that network).
     pub async fn queue_reply(&self, case_id: i64, body: &str, direct: bool) -> Result<OutboxItem, DeskError> {
+        self.queue_draft_reply(case_id, body, direct, None, false).await
+    }
+
+    /// [`queue_reply`](Self::queue_reply) for a draft begun on case version
+    /// `based_on_version`: refused with `conflict`, listing what changed, if
+    /// others changed the case since — unless `confirm` (the sender saw it).
+    pub async fn queue_draft_reply(
+        &self,
+        case_id: i64,
+        body: &str,
+        direct: bool,
+        based_on_version: Option<i64>,
+        confirm: bool,
+    ) -> Result<OutboxItem, DeskError> {
         self.require_on_case(Permission::ReplyOnCase, case_id).await?;
+        // The version the check saw: the reply is written only if the case
+        // is still there (one transaction), so nothing slips in between.
+        let checked = match (based_on_version, confirm) {
+            (Some(v), false) => Some(self.check_draft(case_id, v).await?),
+            _ => None,
+        };
         let detail = self.store().case_detail(case_id).await?;
         let last_inbound = detail
             .posts
@@ -40,7 +60,7 @@ impl Desk {
             conversation: conversation.as_deref(),
             direct,
         };
-        Ok(self.store().queue_reply(&target, body, &self.me().handle).await?)
+        Ok(self.store().queue_reply_on_version(&target, body, &self.me().handle, checked).await?)
     }
 
     /// The case's replies with their state (queued, sending, sent, failed).

@@ -57,6 +57,19 @@ pub struct ReplyTarget<'a> {
 impl Store {
     /// Stores a reply to send, with its case event, as one change to the case.
     pub async fn queue_reply(&self, target: &ReplyTarget<'_>, body: &str, actor: &str) -> Result<OutboxItem> {
+        self.queue_reply_on_version(target, body, actor, None).await
+    }
+
+    /// [`queue_reply`](Self::queue_reply) only if the case is still at
+    /// `expected_version` when the reply is written (the same transaction):
+    /// a change that lands after the draft was checked is a `Conflict`.
+    pub async fn queue_reply_on_version(
+        &self,
+        target: &ReplyTarget<'_>,
+        body: &str,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<OutboxItem> {
         let body = body.trim();
         if body.is_empty() {
             return Err(StoreError::Invalid("a reply cannot be empty".into()));
@@ -67,6 +80,16 @@ impl Store {
         let now = now_ms();
         let key = format!("sb-{}-{:016x}", target.case_id, rand::rng().random::<u64>());
         let mut tx = self.pool().begin().await?;
+        if let Some(v) = expected_version {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM cases WHERE id = $1").bind(target.case_id).fetch_optional(&mut *tx).await?;
+            if current != Some(v) {
+                return Err(StoreError::Conflict(format!(
+                    "case #{} changed while your reply was being queued: read it again, then send",
+                    target.case_id
+                )));
+            }
+        }
         sqlx::query(
             "INSERT INTO outbox (case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9)",
@@ -83,7 +106,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let what = if target.direct { "wrote a direct message" } else { "wrote a reply" };
-        record(&mut tx, self.backend(), target.case_id, EventKind::ReplyQueued, what, Some(body), actor, now).await?;
+        record(&mut tx, self.backend(), target.case_id, EventKind::ReplyQueued, what, Some(body), actor, now, expected_version).await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE idempotency_key = $1"))
             .bind(&key)
             .fetch_one(&mut *tx)
@@ -147,7 +170,7 @@ impl Store {
                 Some(u) => format!("reply sent: {u}"),
                 None => format!("reply sent (id {external_id})"),
             };
-            record(&mut tx, self.backend(), item.case_id, EventKind::ReplySent, &summary, None, actor, now).await?;
+            record(&mut tx, self.backend(), item.case_id, EventKind::ReplySent, &summary, None, actor, now, None).await?;
         }
         tx.commit().await?;
         Ok(item)
@@ -163,7 +186,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let item = self.outbox_item_in(&mut tx, id).await?;
-        record(&mut tx, self.backend(), item.case_id, EventKind::ReplyFailed, &format!("sending failed: {error}"), None, actor, now).await?;
+        record(&mut tx, self.backend(), item.case_id, EventKind::ReplyFailed, &format!("sending failed: {error}"), None, actor, now, None).await?;
         tx.commit().await?;
         Ok(item)
     }
@@ -189,14 +212,24 @@ async fn record(
     body: Option<&str>,
     actor: &str,
     now: i64,
+    expected_version: Option<i64>,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(case_id)
-        .execute(&mut **tx)
-        .await?;
+    // With an expected version the bump is conditional: on PostgreSQL a
+    // change committed after this transaction's check still refuses it here.
+    let done = match expected_version {
+        None => sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2").bind(now).bind(case_id),
+        Some(v) => sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+            .bind(now)
+            .bind(case_id)
+            .bind(v),
+    }
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() != 1 {
-        return Err(StoreError::NotFound(format!("no case #{case_id}")));
+        return Err(match expected_version {
+            Some(_) => StoreError::Conflict(format!("case #{case_id} changed while your reply was being queued: read it again, then send")),
+            None => StoreError::NotFound(format!("no case #{case_id}")),
+        });
     }
     record_case_event(tx, backend, CaseEventWrite { case_id, at: now, actor, kind: kind.as_str(), summary, body }).await
 }

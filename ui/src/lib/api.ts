@@ -110,6 +110,8 @@ export const api = {
   setStatus: (caseId: number, status: CaseStatus, expectedVersion: number | null) =>
     call<CaseDetail>('set_status', { caseId, status, expectedVersion }),
   addNote: (caseId: number, body: string) => call<CaseDetail>('add_note', { caseId, body }),
+  /** Claims an unassigned case for this desk; rejects with `conflict` naming who claimed it first. */
+  claimCase: (caseId: number) => call<CaseDetail>('claim_case', { caseId }),
   accounts: () => call<Account[]>('accounts'),
   /** Connects an RSS / Atom feed; `name` and `channel` are optional (null: the backend picks). */
   connectFeed: (url: string, name: string | null, channel: string | null) =>
@@ -147,8 +149,11 @@ export const api = {
   pollAccount: (accountId: number) => call<PollOutcome>('poll_account', { accountId }),
   /** Answers the case on its own network: a reply in the thread, or a direct message when
    *  `direct`. The reply is stored in the outbox first; if sending fails it stays there as
-   *  `failed` (see caseReplies) and this rejects with the reason. */
-  reply: (caseId: number, body: string, direct: boolean) => call<CaseDetail>('reply', { caseId, body, direct }),
+   *  `failed` (see caseReplies) and this rejects with the reason. `basedOnVersion` is the case
+   *  version the draft began on: if others changed the case since, this rejects with `conflict`
+   *  listing the changes, unless `confirm` (the agent saw them and sends anyway). */
+  reply: (caseId: number, body: string, direct: boolean, basedOnVersion: number | null = null, confirm = false) =>
+    call<CaseDetail>('reply', { caseId, body, direct, basedOnVersion, confirm }),
   /** The case's replies with their outbox state, oldest first. */
   caseReplies: (caseId: number) => call<OutboxItem[]>('case_replies', { caseId }),
   /** Sends again every queued / failed reply; rejects with the first error. */

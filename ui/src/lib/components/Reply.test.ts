@@ -116,7 +116,7 @@ describe('reply composer', () => {
     await waitFor(() => screen.getByTestId('reply-input'));
     await fireEvent.input(input(), { target: { value: 'Sorry! An engineer is on the way.' } });
     await fireEvent.click(submit());
-    await waitFor(() => expect(mock).toHaveBeenCalledWith('reply', { caseId: 1, body: 'Sorry! An engineer is on the way.', direct: false }));
+    await waitFor(() => expect(mock).toHaveBeenCalledWith('reply', expect.objectContaining({ caseId: 1, body: 'Sorry! An engineer is on the way.', direct: false, confirm: false })));
     await waitFor(() => expect(input().value).toBe(''));
     const posts = screen.getAllByTestId('thread-post');
     expect(posts).toHaveLength(3);
@@ -138,7 +138,7 @@ describe('reply composer', () => {
     await fireEvent.click(screen.getByTestId('reply-direct'));
     await fireEvent.input(input(), { target: { value: 'Please DM us your account number' } });
     await fireEvent.keyDown(input(), { key: 'Enter', ctrlKey: true });
-    await waitFor(() => expect(mock).toHaveBeenCalledWith('reply', { caseId: 1, body: 'Please DM us your account number', direct: true }));
+    await waitFor(() => expect(mock).toHaveBeenCalledWith('reply', expect.objectContaining({ caseId: 1, body: 'Please DM us your account number', direct: true, confirm: false })));
     await waitFor(() => expect(input().value).toBe(''));
     expect((screen.getByTestId('reply-direct') as HTMLInputElement).checked).toBe(false);
   });
