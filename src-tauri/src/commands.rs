@@ -357,11 +357,20 @@ pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<Po
 
 /// Writes a reply on the case and sends it. The reply is stored first: if
 /// sending fails it stays in the outbox with the reason (see
-/// `case_replies`), and the error says why.
+/// `case_replies`), and the error says why. `based_on_version` is the case
+/// version the draft began on: if others changed the case since, it is
+/// refused (`conflict`, listing the changes) unless `confirm`.
 #[tauri::command]
-pub async fn reply(ws: State<'_, Workspace>, case_id: i64, body: String, direct: bool) -> Reply<CaseDetail> {
+pub async fn reply(
+    ws: State<'_, Workspace>,
+    case_id: i64,
+    body: String,
+    direct: bool,
+    based_on_version: Option<i64>,
+    confirm: Option<bool>,
+) -> Reply<CaseDetail> {
     let desk = ws.desk()?;
-    let item = desk.queue_reply(case_id, &body, direct).await?;
+    let item = desk.queue_draft_reply(case_id, &body, direct, based_on_version, confirm.unwrap_or(false)).await?;
     desk.send_reply_now(item.id).await?;
     desk.case_detail(case_id).await
 }

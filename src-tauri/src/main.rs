@@ -8,6 +8,7 @@
 mod alert_watch;
 mod case_commands;
 mod commands;
+mod live_forward;
 mod report_commands;
 mod team_commands;
 
@@ -40,6 +41,10 @@ fn main() {
         .setup(move |app| {
             // Listening while the app runs: poll what is due, send what waits,
             // and tell the window when new posts arrived.
+            // Every desk's changes, as they commit (`case-changed`).
+            if let Some(desk) = worker.clone() {
+                live_forward::start(desk, app.handle().clone());
+            }
             if let Some(desk) = worker {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {
@@ -86,6 +91,7 @@ fn main() {
             commands::case_replies,
             case_commands::correct_prediction,
             case_commands::suggested_reply,
+            case_commands::claim_case,
             team_commands::team_config_text,
             team_commands::check_rules,
             team_commands::save_team_config,

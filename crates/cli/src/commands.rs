@@ -211,6 +211,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sla { what } => crate::team_cmd::run(&desk, "sla", what).await,
         Command::Triage => crate::team_cmd::triage(&desk).await,
         Command::Suggest { case } => crate::team_cmd::suggest(&desk, case).await,
+        Command::Claim { case } => {
+            let d = desk.claim(case).await?;
+            println!("case #{case} is yours ({})", d.case.assignee.as_deref().unwrap_or("assigned"));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Accounts { what: None | Some(AccountsWhat::List) } => {
             for a in desk.accounts().await? {
                 let last = a.last_poll_at.map(switchboard_core::time::to_rfc3339).unwrap_or_else(|| "never".into());

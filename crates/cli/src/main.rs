@@ -128,6 +128,9 @@ enum Command {
     Triage,
     /// The playbook's suggested response for a case.
     Suggest { case: i64 },
+    /// Claim an unassigned case for this desk's member (of two desks claiming
+    /// at once, one wins; the other is told who).
+    Claim { case: i64 },
     /// Customer records and their social handles: import, review the
     /// suggested links, link, unlink, merge, undo.
     Customers {

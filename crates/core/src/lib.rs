@@ -14,6 +14,7 @@ pub mod case;
 pub mod conversation;
 pub mod desk;
 pub mod influence;
+pub mod live;
 pub mod outbox;
 pub mod permission;
 pub mod post;

@@ -10,12 +10,14 @@
 pub mod access;
 pub mod alerts;
 pub mod audit;
+pub mod collision;
 pub mod connections;
 pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod identity;
 pub mod listen;
+pub mod live;
 pub mod location;
 pub mod oauth;
 pub mod pipeline;

@@ -290,7 +290,11 @@ impl<'s> Ingestor<'s> {
         if !events.is_empty() || !labels.is_empty() {
             audit::append(&mut tx, b, &[batch_audit_entry(&events, &outcome, &self.actor, &self.source, now)]).await?;
         }
+        // One compact announcement of the cases that gained posts, not one per post.
+        let arrived = crate::live::posts_arrived(events.iter().map(|e| e.0).collect(), &self.actor, now);
+        crate::live::announce_batch_in_tx(&mut tx, b, &arrived).await?;
         tx.commit().await?;
+        self.store.announce_committed(arrived);
 
         // Only now that the batch is durable may the caches remember it.
         self.authors.extend(authors);

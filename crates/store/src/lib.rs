@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod actions;
 pub mod alerts;
 pub mod audit;
+pub mod claim;
 pub mod customers;
 pub mod desk;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod identity;
 pub mod ingest;
 pub mod inbox;
 pub mod listening;
+pub mod live;
 pub mod models;
 pub mod outbox;
 pub mod reports;
@@ -98,6 +100,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     location: String,
+    /// Its URL (privately: it may hold a password) for the live-update listener.
+    live: live::LiveHub,
 }
 
 impl Store {
@@ -146,7 +150,8 @@ impl Store {
                 Err(e) => return Err(StoreError::Unavailable(format!("cannot migrate the database: {e}"))),
             }
         }
-        let store = Store { pool, backend, location: describe_location(backend, &url) };
+        let live = live::LiveHub::new(backend, &url, &pool).await?;
+        let store = Store { pool, backend, location: describe_location(backend, &url), live };
         store.ensure_departments().await?;
         Ok(store)
     }

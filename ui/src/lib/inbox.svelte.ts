@@ -1,14 +1,20 @@
 // The inbox's state: filters, a page cache (pages of 100 cases keyed by offset, fetched on demand
 // as the virtual list scrolls), the keyboard selection and the open case. Filter changes drop the
 // cache and start again at offset 0; answers to requests made under older filters are ignored.
+// Live updates: every desk's committed case changes arrive as `case-changed` events; a burst is
+// gathered for LIVE_DEBOUNCE_MS, then the loaded pages are read again in place and, when the open
+// case was among those changed, `openChanged` moves so the case view reloads it.
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from './api';
 import { errors } from './errors.svelte';
 import type { CaseStatus } from './bindings/CaseStatus';
 import type { CaseSummary } from './bindings/CaseSummary';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { LiveEvent } from './bindings/LiveEvent';
 
 export const PAGE_SIZE = 100;
+/** How long a burst of live events is gathered before the inbox and open case refresh. */
+export const LIVE_DEBOUNCE_MS = 150;
 /** Pages kept in memory; the ones farthest from what is being looked at are dropped first. */
 const MAX_PAGES = 40;
 
@@ -53,9 +59,13 @@ export class InboxStore {
   generation = $state(0);
   selectedIndex = $state(-1);
   openId = $state<number | null>(null);
+  /** Bumped when a live event changed the open case (another desk, or this one). */
+  openChanged = $state(0);
 
   private pages = new SvelteMap<number, CaseSummary[]>();
   private inflight = new Map<number, Promise<void>>();
+  private liveTimer: ReturnType<typeof setTimeout> | null = null;
+  private liveOpen = false;
 
   constructor(start = true) {
     if (start) void this.loadPage(0);
@@ -159,6 +169,60 @@ export class InboxStore {
   /** After a topic was set on a case: the triage queue, if shown, is read again (the case leaves it). */
   topicSet() {
     if (this.filters.needsTriage) this.reset();
+  }
+
+  /** Starts listening for `case-changed` (the app's live updates); returns the stop function. */
+  listenLive(): () => void {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    import('@tauri-apps/api/event')
+      .then(({ listen }) => listen<LiveEvent>('case-changed', (e) => this.caseChanged(e.payload)))
+      .then((unlisten) => {
+        if (gone) unlisten();
+        else stop = unlisten;
+      })
+      .catch(() => {});
+    return () => {
+      gone = true;
+      stop?.();
+      if (this.liveTimer) clearTimeout(this.liveTimer);
+      this.liveTimer = null;
+    };
+  }
+
+  /** A case changed somewhere: refresh after the burst settles. */
+  caseChanged(ev: LiveEvent) {
+    const open = this.openId;
+    if (open !== null && (ev.kind === 'resync' || ev.case_id === open || (ev.cases ?? []).includes(open))) {
+      this.liveOpen = true;
+    }
+    if (this.liveTimer) return;
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = null;
+      if (this.liveOpen) this.openChanged += 1;
+      this.liveOpen = false;
+      this.refresh();
+    }, LIVE_DEBOUNCE_MS);
+  }
+
+  /** Reads the loaded pages again in place, keeping the selection and the scroll. */
+  refresh() {
+    const generation = this.generation;
+    for (const offset of [...this.pages.keys()]) {
+      if (this.inflight.has(offset)) continue;
+      const promise = api
+        .inbox(toQuery(this.filters, offset))
+        .then((page) => {
+          if (generation !== this.generation) return;
+          this.pages.set(offset, page.items);
+          this.total = page.total;
+        })
+        .catch(() => {})
+        .finally(() => {
+          if (this.inflight.get(offset) === promise) this.inflight.delete(offset);
+        });
+      this.inflight.set(offset, promise);
+    }
   }
 
   /** Replaces a case's row wherever it is cached (after an assignment, a move, a status change...). */

@@ -463,6 +463,14 @@ export function installMock(params: URLSearchParams) {
         const m = MEMBERS.find((x) => x.id === a.memberId) ?? null;
         return change(a.caseId, a.expectedVersion, (c) => ({ ...c, assignee_id: m?.id ?? null, assignee: m?.name ?? null }), 'assigned', m ? `assigned to ${m.name}` : 'unassigned');
       }
+      case 'claim_case': {
+        const me = MEMBERS[0];
+        const c = cases.find((x) => x.id === a.caseId);
+        const holder = MEMBERS.find((m) => m.id === c?.assignee_id);
+        if (holder && holder.id !== me.id) throw { code: 'conflict', message: `case #${a.caseId} was just claimed by ${holder.handle}` };
+        if (holder) return detail(a.caseId);
+        return change(a.caseId, null, (x) => ({ ...x, assignee_id: me.id, assignee: me.name }), 'assigned', `claimed: assigned to ${me.name}`);
+      }
       case 'move_case': {
         const d = DEPARTMENTS.find((x) => x.id === a.departmentId) ?? null;
         return change(a.caseId, a.expectedVersion, (c) => ({ ...c, department_id: d?.id ?? null, department: d?.name ?? null }), 'moved', d ? `moved to ${d.name}` : 'unrouted');

@@ -26,6 +26,10 @@ mod rules_runtime;
 mod identity;
 // Roles and permissions enforced by the backend.
 mod roles;
+// Live updates between desks.
+mod live;
+// The collision guard: claims with one winner, stale drafts refused.
+mod collision;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {

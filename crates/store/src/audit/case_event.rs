@@ -1,10 +1,12 @@
 //! Writing a case event together with its audit entry: the one way a change
 //! to a case is recorded (actions, replies, tags, identity links). The bulk
 //! import writes its events in batches and appends one entry per batch instead
-//! (see `ingest::insert_events`).
+//! (see `ingest::insert_events`). Each change is also announced to every
+//! desk (see `live`).
 
 use serde_json::json;
 use sqlx::{Any, Transaction};
+use switchboard_core::live::LiveEvent;
 
 use super::{append, AuditEntry};
 use crate::{Backend, Result};
@@ -29,14 +31,28 @@ impl CaseEventWrite<'_> {
 
 /// Inserts the case event and appends its audit entry, inside `tx`.
 pub(crate) async fn record_case_event(tx: &mut Transaction<'_, Any>, backend: Backend, ev: CaseEventWrite<'_>) -> Result<()> {
-    sqlx::query("INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6)")
+    let event_id: i64 = sqlx::query_scalar(
+        "INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
         .bind(ev.case_id)
         .bind(ev.at)
         .bind(ev.actor.to_string())
         .bind(ev.kind.to_string())
         .bind(ev.summary.to_string())
         .bind(ev.body.map(str::to_string))
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-    append(tx, backend, &[ev.audit_entry()]).await
+    append(tx, backend, &[ev.audit_entry()]).await?;
+    // Every desk hears of it once it commits.
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM cases WHERE id = $1").bind(ev.case_id).fetch_optional(&mut **tx).await?;
+    let live = LiveEvent {
+        case_id: ev.case_id,
+        version: version.unwrap_or(0),
+        kind: ev.kind.to_string(),
+        actor: ev.actor.to_string(),
+        at: ev.at,
+        cases: Vec::new(),
+    };
+    crate::live::announce_in_tx(tx, backend, event_id, live).await
 }
