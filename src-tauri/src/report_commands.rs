@@ -8,7 +8,6 @@
 
 use switchboard_core::alert::{Alert, AlertStatus};
 use switchboard_core::case::CaseSummary;
-use switchboard_core::desk::Role;
 use switchboard_core::report::{BoardView, Report, ReportQuery};
 use switchboard_engine::report_files::to_csv;
 use switchboard_engine::DeskError;
@@ -73,14 +72,6 @@ pub async fn report_cases(
     ws.desk()?.report_cases(&query, metric.trim(), slice.as_deref()).await
 }
 
-/// An alert as a viewer may see it: an executive gets no example posts.
-fn for_viewer(mut a: Alert, role: Role) -> Alert {
-    if role == Role::Executive {
-        a.examples.clear();
-    }
-    a
-}
-
 /// Alerts, newest first; `status` (open, acknowledged, resolved) or all.
 #[tauri::command]
 pub async fn alerts(ws: State<'_, Workspace>, status: Option<String>) -> Reply<Vec<Alert>> {
@@ -89,14 +80,14 @@ pub async fn alerts(ws: State<'_, Workspace>, status: Option<String>) -> Reply<V
         None | Some("") => None,
         Some(s) => Some(AlertStatus::parse(s).ok_or_else(|| DeskError::invalid(format!("no alert status {s:?} (open, acknowledged or resolved)")))?),
     };
-    let role = desk.me().role;
-    Ok(desk.list_alerts(status).await?.into_iter().map(|a| for_viewer(a, role)).collect())
+    // The engine leaves the example posts out for a member who may not read cases.
+    desk.list_alerts(status).await
 }
 
 #[tauri::command]
 pub async fn acknowledge_alert(ws: State<'_, Workspace>, id: i64) -> Reply<Alert> {
     let desk = ws.desk()?;
-    Ok(for_viewer(desk.acknowledge(id).await?, desk.me().role))
+    desk.acknowledge(id).await
 }
 
 /// Resolves an alert with an optional note (one paragraph of plain text).
@@ -112,7 +103,7 @@ pub async fn resolve_alert(ws: State<'_, Workspace>, id: i64, note: Option<Strin
         }
     }
     let desk = ws.desk()?;
-    Ok(for_viewer(desk.resolve(id, note.as_deref()).await?, desk.me().role))
+    desk.resolve(id, note.as_deref()).await
 }
 
 /// The report as CSV (the same the Export button saves).
