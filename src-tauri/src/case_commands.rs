@@ -55,7 +55,7 @@ pub async fn correct_prediction(
     value: String,
 ) -> Result<CaseDetail, DeskError> {
     let (field, value) = check_correction(&field, &value)?;
-    let desk = ws.0.as_ref().map_err(Clone::clone)?;
+    let desk = ws.desk()?;
     let before = desk.case_detail(case_id).await?;
     if !before.posts.iter().any(|p| p.id == post_id) {
         return Err(DeskError { code: "not_found", message: format!("no post #{post_id} in case #{case_id}") });
@@ -68,7 +68,7 @@ pub async fn correct_prediction(
 /// template matches).
 #[tauri::command]
 pub async fn suggested_reply(ws: State<'_, Workspace>, case_id: i64) -> Result<Option<SuggestionView>, DeskError> {
-    let desk = ws.0.as_ref().map_err(Clone::clone)?;
+    let desk = ws.desk()?;
     desk.suggested_reply(case_id).await
 }
 

@@ -16,12 +16,31 @@ use switchboard_vault::Secret;
 use tauri::State;
 use tokio::sync::oneshot;
 
-/// The open workspace, or why it could not be opened.
-pub struct Workspace(pub Result<Desk, DeskError>);
+/// The open workspace, or why it could not be opened. Signing in or out
+/// puts another desk (the same store, another member) in its place
+/// (`settings_commands`); each one is leaked, so a command may hold a
+/// `&Desk` while another signs in (a handful a session, a few hundred bytes each).
+pub struct Workspace(std::sync::RwLock<Result<&'static Desk, DeskError>>);
 
 impl Workspace {
+    pub fn new(desk: Result<Desk, DeskError>) -> Self {
+        Workspace(std::sync::RwLock::new(desk.map(|d| &*Box::leak(Box::new(d)))))
+    }
+
     pub(crate) fn desk(&self) -> Result<&Desk, DeskError> {
-        self.0.as_ref().map_err(Clone::clone)
+        match self.0.read() {
+            Ok(d) => d.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// From now on commands run on `desk`.
+    pub(crate) fn replace(&self, desk: Desk) {
+        let desk: &'static Desk = Box::leak(Box::new(desk));
+        match self.0.write() {
+            Ok(mut d) => *d = Ok(desk),
+            Err(p) => *p.into_inner() = Ok(desk),
+        }
     }
 }
 
@@ -71,6 +90,18 @@ pub async fn move_case(
     expected_version: Option<i64>,
 ) -> Reply<CaseDetail> {
     ws.desk()?.move_to(case_id, department_id, expected_version).await
+}
+
+/// Hands the case to another department with a reason (a hand-off on the timeline).
+#[tauri::command]
+pub async fn hand_off_case(
+    ws: State<'_, Workspace>,
+    case_id: i64,
+    department_id: i64,
+    reason: String,
+    expected_version: Option<i64>,
+) -> Reply<CaseDetail> {
+    ws.desk()?.hand_off(case_id, department_id, &reason, expected_version).await
 }
 
 #[tauri::command]
@@ -359,7 +390,9 @@ pub async fn poll_account(ws: State<'_, Workspace>, account_id: i64) -> Reply<Po
 /// sending fails it stays in the outbox with the reason (see
 /// `case_replies`), and the error says why. `based_on_version` is the case
 /// version the draft began on: if others changed the case since, it is
-/// refused (`conflict`, listing the changes) unless `confirm`.
+/// refused (`conflict`, listing the changes) unless `confirm`. `template`:
+/// the playbook template it was drafted from; a reply needing approval waits
+/// in the approver's queue instead of being sent.
 #[tauri::command]
 pub async fn reply(
     ws: State<'_, Workspace>,
@@ -368,10 +401,13 @@ pub async fn reply(
     direct: bool,
     based_on_version: Option<i64>,
     confirm: Option<bool>,
+    template: Option<String>,
 ) -> Reply<CaseDetail> {
     let desk = ws.desk()?;
-    let item = desk.queue_draft_reply(case_id, &body, direct, based_on_version, confirm.unwrap_or(false)).await?;
-    desk.send_reply_now(item.id).await?;
+    let item = desk.queue_reply_from(case_id, &body, direct, based_on_version, confirm.unwrap_or(false), template.as_deref()).await?;
+    if item.approval.is_none() {
+        desk.send_reply_now(item.id).await?;
+    }
     desk.case_detail(case_id).await
 }
 

@@ -6,17 +6,20 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod alert_watch;
+mod approval_commands;
 mod case_commands;
 mod commands;
 mod live_forward;
+mod presence_commands;
 mod report_commands;
 mod team_commands;
+mod settings_commands;
 
 use std::time::Duration;
 
 use commands::Workspace;
 use switchboard_engine::Desk;
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
 
 /// How often the app looks for accounts due a poll and replies to send.
 const ROUND: Duration = Duration::from_secs(15);
@@ -45,20 +48,30 @@ fn main() {
             if let Some(desk) = worker.clone() {
                 live_forward::start(desk, app.handle().clone());
             }
-            if let Some(desk) = worker {
+            // A desktop notification for each new @mention of this desk's member.
+            presence_commands::watch_mentions(app.handle().clone());
+            if let Some(first) = worker {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {
                     // Alerts open at start were seen before: only new ones are announced.
                     let mut watch = alert_watch::AlertWatch::default();
-                    if let Ok(known) = desk.list_alerts(None).await {
+                    if let Ok(known) = first.list_alerts(None).await {
                         watch.prime(&known);
                     }
+                    // Accounts, SLA clocks and outbox under the leases `switchboard serve` workers share.
+                    let leases = switchboard_engine::worker::Worker::for_desk(&first);
                     loop {
                         tokio::time::sleep(ROUND).await;
-                        match desk.run_due(switchboard_core::time::now_ms()).await {
-                            Ok(0) => {}
-                            Ok(n) => {
-                                let _ = handle.emit("workspace-changed", n);
+                        // The desk as it is now: signing in or out swaps it; a desk
+                        // nobody is signed in to does no work on the team's behalf.
+                        let desk = match handle.state::<Workspace>().desk() {
+                            Ok(d) if !d.needs_sign_in() => d.clone(),
+                            _ => continue,
+                        };
+                        match desk.run_due_leased(&leases, switchboard_core::time::now_ms()).await {
+                            Ok(r) if r.stored + r.sent == 0 => {}
+                            Ok(r) => {
+                                let _ = handle.emit("workspace-changed", r.stored + r.sent);
                             }
                             Err(e) => eprintln!("switchboard: background round failed: {}", e.message),
                         }
@@ -68,7 +81,9 @@ fn main() {
             }
             Ok(())
         })
-        .manage(Workspace(desk))
+        .manage(Workspace::new(desk))
+        // Closing the window clears this desk's presence (else it expires).
+        .on_window_event(presence_commands::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::load_demo,
@@ -76,6 +91,7 @@ fn main() {
             commands::case_detail,
             commands::assign_case,
             commands::move_case,
+            commands::hand_off_case,
             commands::set_status,
             commands::add_note,
             commands::accounts,
@@ -111,6 +127,21 @@ fn main() {
             report_commands::alerts,
             report_commands::acknowledge_alert,
             report_commands::resolve_alert,
+            presence_commands::presence_set,
+            presence_commands::presence_clear,
+            presence_commands::presence_on,
+            presence_commands::presence_summary,
+            presence_commands::online_members,
+            presence_commands::notifications,
+            presence_commands::mark_notification_read,
+            approval_commands::approval_queue,
+            approval_commands::approve_reply,
+            approval_commands::reject_reply,
+            settings_commands::desk_status,
+            settings_commands::sign_in,
+            settings_commands::sign_out,
+            settings_commands::connect_team_workspace,
+            settings_commands::use_local_workspace,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -27,6 +27,11 @@ const REDDIT_API: &str = "https://oauth.reddit.com";
 const BLUESKY_PDS: &str = "https://bsky.social";
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Workspace { what: Some(w) } = &cli.command {
+        if let Some(code) = crate::workspace_cmd::change(w).await? {
+            return Ok(code);
+        }
+    }
     let desk = Desk::open(cli.db.as_deref()).await?;
     match cli.command {
         Command::Import { file, preset, map, channel, labels } => {
@@ -181,13 +186,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             println!("connected #{}: reddit {} ({}); the token is in the OS keychain", a.id, a.name, a.base_url);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reply { case, text, text_flag, direct } => {
+        Command::Reply { case, text, text_flag, direct, template } => {
             let Some(text) = text_flag.or(text) else { return usage("say what to reply: reply CASE --text TEXT") };
-            let item = desk.queue_reply(case, &text, direct).await?;
+            let item = desk.queue_reply_from(case, &text, direct, None, false, template.as_deref()).await?;
             println!("reply #{} stored for case #{case}", item.id);
+            if let Some(a) = &item.approval {
+                println!("reply #{} waits for approval by {} ({}): it is sent once approved", item.id, a.approver_name, a.reason);
+            }
             send_all(&desk).await
         }
         Command::Send => send_all(&desk).await,
+        Command::Approvals { what } => crate::approvals_cmd::run(&desk, what).await,
+        Command::Serve(args) => crate::serve_cmd::serve_cmd(&desk, args).await,
+        Command::Leases => crate::serve_cmd::leases_cmd(&desk).await,
         Command::Queries { what: QueriesWhat::Add { name, query, department, tag } } => {
             let q = desk.add_listening_query(&name, &query, department.as_deref(), tag.as_deref()).await?;
             println!(
@@ -206,11 +217,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit { what } => crate::audit_cmd::run(&desk, what).await,
         Command::Members { what } => crate::members_cmd::members(&desk, what).await,
         Command::Desk { what } => crate::members_cmd::desk_as(&desk, what).await,
+        Command::Presence { what } => crate::presence_cmd::run(&desk, what).await,
+        Command::Workspace { .. } => crate::workspace_cmd::show(&desk).await,
+        Command::Signin(args) => crate::workspace_cmd::signin(&desk, args).await,
+        Command::Signout => crate::workspace_cmd::signout(&desk).await,
+        Command::Whoami => crate::workspace_cmd::whoami(&desk).await,
         Command::Rules { what } => crate::team_cmd::run(&desk, "rules", what).await,
         Command::Playbook { what } => crate::team_cmd::run(&desk, "playbook", what).await,
         Command::Sla { what } => crate::team_cmd::run(&desk, "sla", what).await,
         Command::Triage => crate::team_cmd::triage(&desk).await,
         Command::Suggest { case } => crate::team_cmd::suggest(&desk, case).await,
+        Command::Case { what } => crate::case_cmd::run(&desk, what).await,
         Command::Claim { case } => {
             let d = desk.claim(case).await?;
             println!("case #{case} is yours ({})", d.case.assignee.as_deref().unwrap_or("assigned"));

@@ -14,7 +14,12 @@
 //! switchboard [--db URL] reply CASE --text TEXT [--direct]   (or: reply CASE TEXT)
 //! switchboard [--db URL] send
 //! switchboard [--db URL] queries add NAME QUERY [--department SLUG] [--tag TAG] | queries list   (alias: listen)
+//! switchboard [--db URL] case show|note|handoff|assign CASE ...   (handoff CASE --to SLUG --reason TEXT)
+//! switchboard [--db URL] serve [--lease-secs N] [--round-ms N] [--poll-ms N] [--once] | leases
+//! switchboard workspace [connect URL [--password-stdin] | local] | signin HANDLE | signout | whoami | members passphrase HANDLE
 //! switchboard [--db URL] audit verify | audit log [--subject case:12] [--limit N] [--format table|json]
+//! switchboard [--db URL] approvals [list [--json]] | approvals approve ID [--edit TEXT] | approvals reject ID --comment TEXT
+//! switchboard [--db URL] presence [list [--json]] | presence view|draft CASE [--hold SECS] | presence online|clear
 //! ```
 //! Older spellings still work: `connect feed URL [--name N] [--channel C]`,
 //! `connect mastodon URL --handle H`, `connect x --handle H --user-id ID [--api URL]`,
@@ -23,13 +28,18 @@
 //! Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected rows.
 
 mod alerts_cmd;
+mod approvals_cmd;
 mod audit_cmd;
+mod case_cmd;
 mod commands;
 mod customers_cmd;
 mod members_cmd;
 mod oauth_cmd;
+mod presence_cmd;
 mod report_cmd;
+mod serve_cmd;
 mod team_cmd;
+mod workspace_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,6 +141,11 @@ enum Command {
     /// Claim an unassigned case for this desk's member (of two desks claiming
     /// at once, one wins; the other is told who).
     Claim { case: i64 },
+    /// One case: show it, add a note, hand it off with a reason, assign it.
+    Case {
+        #[command(subcommand)]
+        what: case_cmd::CaseWhat,
+    },
     /// Customer records and their social handles: import, review the
     /// suggested links, link, unlink, merge, undo.
     Customers {
@@ -165,9 +180,25 @@ enum Command {
         /// Send it as a direct (private) message.
         #[arg(long)]
         direct: bool,
+        /// The playbook template it was drafted from (its slug): a template
+        /// that needs approval makes the reply wait in the approver's queue.
+        #[arg(long, value_name = "SLUG")]
+        template: Option<String>,
     },
     /// Send the replies waiting in the outbox (and finish any a crash interrupted).
     Send,
+    /// Replies waiting for a department's approval (legal, PR, investor
+    /// relations): list them, approve (optionally edited, then sent), reject with a comment.
+    Approvals {
+        #[command(subcommand)]
+        what: Option<approvals_cmd::ApprovalsWhat>,
+    },
+    /// Work without a window until SIGINT/SIGTERM: poll the accounts, run the
+    /// searches, rules, SLA clocks and outbox, each under a lease shared with
+    /// other workers and desks (one process per account at a time).
+    Serve(serve_cmd::ServeArgs),
+    /// Who holds which lease (accounts, outbox, SLA clocks) and for how long.
+    Leases,
     /// Listening queries: boolean searches checked on every incoming post and
     /// sent to each network's search where it has one.
     #[command(alias = "listen")]
@@ -185,6 +216,23 @@ enum Command {
         #[command(subcommand)]
         what: members_cmd::DeskWhat,
     },
+    /// Presence: who else is online or on a case; say this member views or drafts on one.
+    Presence {
+        #[command(subcommand)]
+        what: Option<presence_cmd::PresenceWhat>,
+    },
+    /// Which workspace this desk opens: `workspace` shows it, `workspace
+    /// connect URL` a team PostgreSQL (password in the OS keychain), `workspace local` the local file.
+    Workspace {
+        #[command(subcommand)]
+        what: Option<workspace_cmd::WorkspaceWhat>,
+    },
+    /// Sign this desk in as a member (the passphrase on standard input); the desk remembers it.
+    Signin(workspace_cmd::SigninArgs),
+    /// Sign this desk out of the workspace it opens.
+    Signout,
+    /// Who this desk acts as.
+    Whoami,
 }
 
 #[derive(Subcommand)]

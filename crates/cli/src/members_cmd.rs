@@ -1,6 +1,9 @@
 //! `switchboard members ...` and `switchboard desk as HANDLE`: the people who
-//! work the desk, with their roles, and which of them this workspace's desk
-//! (the app) acts as. An executive desk sees the board's aggregates only.
+//! work the desk, with their roles, their sign-in passphrases, and which of
+//! them this workspace's desk (the app) acts as. An executive desk sees the
+//! board's aggregates only. `desk as` chooses the member on a local workspace
+//! (or a team one nobody has set a passphrase on yet); a team workspace with
+//! passphrases refuses it: there a desk is who signs in (`switchboard signin`).
 //! Names are printed with control characters replaced.
 
 use std::process::ExitCode;
@@ -29,6 +32,9 @@ pub enum MembersWhat {
     },
     /// The members, with their roles.
     List,
+    /// Set or reset a member's sign-in passphrase (read from standard input):
+    /// an admin's, or the member's own (which also signs this desk in).
+    Passphrase { handle: String },
 }
 
 #[derive(clap::Subcommand, Debug, Clone)]
@@ -64,11 +70,16 @@ pub async fn members(desk: &Desk, what: MembersWhat) -> Result<ExitCode> {
             println!("member #{} {} ({}) {}", m.id, clean(&m.handle), clean(&m.name), m.role.as_str());
         }
         MembersWhat::List => {
-            let me = store.setting(ME_SETTING).await?;
+            let me = (!desk.needs_sign_in()).then(|| desk.me().id);
             for m in store.members().await? {
-                let mark = if me.as_deref() == Some(m.id.to_string().as_str()) { " (this desk)" } else { "" };
+                let mark = if me == Some(m.id) { " (this desk)" } else { "" };
                 println!("#{}\t{}\t{}\t{}{mark}", m.id, clean(&m.handle), clean(&m.name), m.role.as_str());
             }
+        }
+        MembersWhat::Passphrase { handle } => {
+            let secret = crate::workspace_cmd::read_secret("passphrase")?;
+            let m = desk.set_passphrase(&handle, &secret).await?;
+            println!("passphrase set for {} ({}); their other desks must sign in again", clean(&m.handle), clean(&m.name));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -81,7 +92,13 @@ pub async fn desk_as(desk: &Desk, what: DeskWhat) -> Result<ExitCode> {
     let Some(m) = store.members().await?.into_iter().find(|m| m.handle == handle) else {
         bail!("no member {handle:?}; add one with `switchboard members add {handle} --role ROLE`");
     };
+    // On a team workspace that asks for sign-in, a desk is who signs in there.
+    if store.backend() == switchboard_store::Backend::Postgres && store.sign_in_enabled().await? {
+        bail!("this team workspace asks desks to sign in: `switchboard signin {handle}` (the passphrase on standard input)");
+    }
     store.set_setting(ME_SETTING, &m.id.to_string()).await?;
+    // A sign-in this desk remembers there would still win: forget it.
+    switchboard_engine::signin::forget_sign_in(store.location())?;
     println!("the desk now acts as {} ({}), {}", clean(&m.handle), clean(&m.name), m.role.as_str());
     Ok(ExitCode::SUCCESS)
 }

@@ -64,6 +64,14 @@ pub enum EventKind {
     Tagged,
     /// The case's author was linked to (or unlinked from) a customer record.
     CustomerLinked,
+    /// A person handed the case to another department; the body says why.
+    HandedOff,
+    /// A reply waits for its approving department before it may be sent.
+    ApprovalRequested,
+    /// An approver let a waiting reply go out (perhaps edited: the body is the text sent).
+    ReplyApproved,
+    /// An approver sent a waiting reply back to its author; the body says why.
+    ReplyRejected,
 }
 
 impl EventKind {
@@ -81,11 +89,16 @@ impl EventKind {
             EventKind::ReplyFailed => "reply_failed",
             EventKind::Tagged => "tagged",
             EventKind::CustomerLinked => "customer_linked",
+            EventKind::HandedOff => "handed_off",
+            EventKind::ApprovalRequested => "approval_requested",
+            EventKind::ReplyApproved => "reply_approved",
+            EventKind::ReplyRejected => "reply_rejected",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         use EventKind::*;
-        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed, Tagged, CustomerLinked]
+        [Created, PostAdded, Assigned, Moved, StatusChanged, Note, ReplyRecorded, ReplyQueued, ReplySent, ReplyFailed, Tagged, CustomerLinked, HandedOff,
+         ApprovalRequested, ReplyApproved, ReplyRejected]
             .into_iter()
             .find(|k| k.as_str() == s)
     }

@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod alert;
+pub mod approval;
 pub mod case;
 pub mod conversation;
 pub mod desk;
@@ -18,6 +19,7 @@ pub mod live;
 pub mod outbox;
 pub mod permission;
 pub mod post;
+pub mod presence;
 pub mod priority;
 pub mod report;
 pub mod time;

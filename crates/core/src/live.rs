@@ -12,6 +12,13 @@ pub const POSTS_ARRIVED: &str = "posts_arrived";
 /// The `kind` of an event saying some events may have been missed (the
 /// listener fell behind or its connection dropped): refresh everything shown.
 pub const RESYNC: &str = "resync";
+/// The `kind` of an event saying who is on a case changed (a desk started or
+/// stopped viewing or drafting, came online or left): `case_id` the case (0
+/// for none), `cases` every case the change touched. Not a change to a case.
+pub const PRESENCE: &str = "presence";
+/// The `kind` of an event saying a note on `case_id` mentioned someone:
+/// desks look up their own unread notifications. Not a change to a case.
+pub const MENTION: &str = "mention";
 
 /// One change to a case, as the other desks hear of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,6 +50,9 @@ impl LiveEvent {
     }
     /// Whether a screen showing case `case_id` should refresh.
     pub fn affects(&self, case_id: i64) -> bool {
+        if self.kind == PRESENCE || self.kind == MENTION {
+            return false;
+        }
         self.kind == RESYNC || self.case_id == case_id || self.cases.contains(&case_id)
     }
 }

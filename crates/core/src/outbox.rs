@@ -16,6 +16,10 @@ pub enum OutboxState {
     Sent,
     /// The last attempt failed; `last_error` says why.
     Failed,
+    /// Waits for a department's approval; never sent before it is approved.
+    AwaitingApproval,
+    /// An approver rejected it (with a comment): it is never sent.
+    Rejected,
 }
 
 impl OutboxState {
@@ -25,11 +29,13 @@ impl OutboxState {
             OutboxState::Sending => "sending",
             OutboxState::Sent => "sent",
             OutboxState::Failed => "failed",
+            OutboxState::AwaitingApproval => "awaiting_approval",
+            OutboxState::Rejected => "rejected",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         use OutboxState::*;
-        [Queued, Sending, Sent, Failed].into_iter().find(|k| k.as_str() == s)
+        [Queued, Sending, Sent, Failed, AwaitingApproval, Rejected].into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -62,4 +68,8 @@ pub struct OutboxItem {
     pub created_at: i64,
     #[ts(type = "number | null")]
     pub sent_at: Option<i64>,
+    /// The approval it waits for or got, if it needed one (filled for the case view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub approval: Option<crate::approval::ReplyApproval>,
 }

@@ -31,12 +31,16 @@ impl DeskError {
 impl Desk {
     /// Whether this desk's member may do `p` (for front ends choosing what to offer).
     pub fn may(&self, p: Permission) -> bool {
-        allows(self.me().role, p)
+        !self.anonymous && allows(self.me().role, p)
     }
 
     /// Refuses with `forbidden` unless this desk's member's role grants `p`.
     /// Public for front ends that run work outside the engine (importing).
     pub fn require(&self, p: Permission) -> Result<(), DeskError> {
+        if self.anonymous {
+            // A desk not signed in on a team workspace: `unauthenticated`.
+            return Err(crate::signin::sign_in_first());
+        }
         if self.may(p) {
             return Ok(());
         }

@@ -205,11 +205,16 @@ impl Desk {
     /// Polls one account now. A refused access token is renewed once with
     /// the account's OAuth refresh token, when it has one.
     pub async fn poll(&self, account_id: i64) -> Result<PollOutcome, DeskError> {
+        self.poll_every(account_id, FEED_EVERY_MS).await
+    }
+
+    /// [`Desk::poll`], with the next poll due `every_ms` after this one.
+    pub async fn poll_every(&self, account_id: i64, every_ms: i64) -> Result<PollOutcome, DeskError> {
         let connector = self.connector_of(account_id).await?;
-        let outcome = match poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await {
+        let outcome = match poll_account(self.store(), account_id, connector.as_ref(), every_ms).await {
             Err(e) if e.code == "unauthorized" && self.refresh_credentials(account_id).await.unwrap_or(false) => {
                 let connector = self.connector_of(account_id).await?;
-                poll_account(self.store(), account_id, connector.as_ref(), FEED_EVERY_MS).await
+                poll_account(self.store(), account_id, connector.as_ref(), every_ms).await
             }
             other => other,
         }?;
@@ -279,7 +284,7 @@ impl Desk {
         }
     }
 
-    async fn send_replies(&self, retry_failed: bool) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
+    pub(crate) async fn send_replies(&self, retry_failed: bool) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
         let mut out = Vec::new();
         let pending = self.store().pending_replies().await?;
         for item in pending.into_iter().filter(|i| retry_failed || i.state != switchboard_core::outbox::OutboxState::Failed) {

@@ -8,7 +8,6 @@ use switchboard_core::view::{CaseDetail, InboxPage, InboxQuery, WorkspaceInfo};
 use switchboard_store::Store;
 
 use crate::error::DeskError;
-use crate::location::database_url;
 
 /// The setting that remembers which member this desk is.
 const ME_SETTING: &str = "desk.member";
@@ -16,21 +15,33 @@ const ME_SETTING: &str = "desk.member";
 #[derive(Clone)]
 pub struct Desk {
     store: Store,
-    me: Member,
+    pub(crate) me: Member,
     vault: switchboard_vault::Vault,
+    /// Not signed in on a workspace that asks for it (see `signin`).
+    pub(crate) anonymous: bool,
+    /// Where the workspace came from (see `profile`).
+    pub(crate) source: crate::profile::Source,
 }
 
 impl Desk {
     /// Opens the workspace at `url` (or the environment's, or the default
     /// SQLite file), migrating it, and the member this desk acts as.
+    /// Without `url`, the desk's profile may name a team workspace; who the
+    /// desk acts as follows its sign-in there (see `profile` and `signin`).
     pub async fn open(url: Option<&str>) -> Result<Desk, DeskError> {
-        let store = Store::connect(&database_url(url)).await?;
-        Desk::with_store(store).await
+        let vault = switchboard_vault::Vault::default();
+        let profile = crate::profile::Profile::load()?;
+        let (url, source) = crate::profile::workspace_url(url, &profile, &vault)?;
+        let store = Store::connect(&url).await?;
+        let (me, anonymous) = crate::signin::identity(&store, &profile).await?;
+        Ok(Desk { store, me, vault, anonymous, source })
     }
 
+    /// A desk on `store` acting as the member remembered in the workspace
+    /// (tests, benchmarks, several desks in one process); no sign-in.
     pub async fn with_store(store: Store) -> Result<Desk, DeskError> {
         let me = desk_member(&store).await?;
-        Ok(Desk { store, me, vault: switchboard_vault::Vault::default() })
+        Ok(Desk { store, me, vault: switchboard_vault::Vault::default(), anonymous: false, source: crate::signin::STORE_SOURCE })
     }
 
     /// The same desk keeping secrets under another keychain service (tests).
@@ -57,7 +68,7 @@ impl Desk {
             empty: case_count == 0,
             backend: self.store.backend().as_str().to_string(),
             location: self.store.location().to_string(),
-            me: Some(self.me.clone()),
+            me: (!self.anonymous).then(|| self.me.clone()),
             departments: self.store.departments().await?,
             members: self.store.members().await?,
             channels: self.store.channels().await?,
@@ -121,6 +132,14 @@ impl Desk {
         self.detail(case_id).await
     }
 
+    /// Hands the case to another department with a reason (on the timeline
+    /// as a hand-off); the same permission as moving it.
+    pub async fn hand_off(&self, case_id: i64, department_id: i64, reason: &str, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
+        self.require_on_case(Permission::MoveCase, case_id).await?;
+        self.store.hand_off(case_id, department_id, reason, &self.me.handle, expected_version).await?;
+        self.detail(case_id).await
+    }
+
     pub async fn set_status(&self, case_id: i64, status: CaseStatus, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
         self.require_on_case(Permission::WorkCase, case_id).await?;
         self.store.set_status(case_id, status, &self.me.handle, expected_version).await?;
@@ -129,7 +148,8 @@ impl Desk {
 
     pub async fn add_note(&self, case_id: i64, body: String) -> Result<CaseDetail, DeskError> {
         self.require_on_case(Permission::WorkCase, case_id).await?;
-        self.store.add_note(case_id, &body, &self.me.handle).await?;
+        // With a notification for each member it @mentions (see `mentions`).
+        self.write_note(case_id, &body).await?;
         self.detail(case_id).await
     }
 
@@ -142,7 +162,7 @@ impl Desk {
 
 /// The member this desk acts as: remembered in the workspace, else the
 /// member named after the login, created on first open.
-async fn desk_member(store: &Store) -> Result<Member, DeskError> {
+pub(crate) async fn desk_member(store: &Store) -> Result<Member, DeskError> {
     if let Some(id) = store.setting(ME_SETTING).await?.and_then(|v| v.parse::<i64>().ok()) {
         if let Ok(m) = store.member(id).await {
             return Ok(m);

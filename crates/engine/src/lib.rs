@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod approvals;
 pub mod audit;
 pub mod collision;
 pub mod connections;
@@ -19,15 +20,20 @@ pub mod identity;
 pub mod listen;
 pub mod live;
 pub mod location;
+pub mod mentions;
 pub mod oauth;
 pub mod pipeline;
+pub mod presence;
+pub mod profile;
 pub mod replies;
 pub mod report_files;
 pub mod reports;
 pub mod routing;
 pub mod searches;
+pub mod signin;
 pub mod triage;
 pub mod understand;
+pub mod worker;
 
 pub use desk::Desk;
 pub use error::DeskError;

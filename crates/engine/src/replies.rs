@@ -37,7 +37,24 @@ impl Desk {
         based_on_version: Option<i64>,
         confirm: bool,
     ) -> Result<OutboxItem, DeskError> {
+        self.queue_reply_from(case_id, body, direct, based_on_version, confirm, None).await
+    }
+
+    /// [`queue_draft_reply`](Self::queue_draft_reply) for a reply drafted
+    /// from playbook template `template` (its slug), if any: a reply needing
+    /// approval (its template's, or a rule's on the case; see `approvals`)
+    /// waits in the outbox until an approver decides.
+    pub async fn queue_reply_from(
+        &self,
+        case_id: i64,
+        body: &str,
+        direct: bool,
+        based_on_version: Option<i64>,
+        confirm: bool,
+        template: Option<&str>,
+    ) -> Result<OutboxItem, DeskError> {
         self.require_on_case(Permission::ReplyOnCase, case_id).await?;
+        let approval = self.approval_needed(case_id, template).await?;
         // The version the check saw: the reply is written only if the case
         // is still there (one transaction), so nothing slips in between.
         let checked = match (based_on_version, confirm) {
@@ -60,7 +77,7 @@ impl Desk {
             conversation: conversation.as_deref(),
             direct,
         };
-        Ok(self.store().queue_reply_on_version(&target, body, &self.me().handle, checked).await?)
+        Ok(self.store().queue_reply_needing(&target, body, &self.me().handle, checked, approval.as_ref()).await?)
     }
 
     /// The case's replies with their state (queued, sending, sent, failed).

@@ -164,7 +164,7 @@ fn figures<'a>(case: &'a ReportCase, posts: &[ReportPost], events: &[ReportEvent
         negative: first_in.and_then(|p| p.sentiment.as_deref()) == Some("negative"),
         topic: first_in.and_then(|p| p.topic.clone()),
         backlog: !resolved && last_in.is_some_and(|i| last_out.is_none_or(|o| i > o)),
-        handed_over: departments.len() > 1,
+        handed_over: departments.len() > 1 || events.iter().any(|e| e.kind == "handed_off"),
         posts_in,
         posts_out,
     }

@@ -321,6 +321,12 @@ impl Desk {
                         store.add_note(case_id, &format!("Alert: {message}"), &actor).await?;
                         report.alerts += 1;
                     }
+                    Action::RequireApproval(_) => {
+                        // Remembered on the case: replies there wait for approval.
+                        if store.tag_case(case_id, &fired.action.approval_tag().unwrap_or_default(), &actor).await? {
+                            report.tagged += 1;
+                        }
+                    }
                     Action::Close(reason) => {
                         store.tag_case(case_id, reason, &actor).await?;
                         let case = store.case_summary(case_id).await?;
@@ -594,6 +600,7 @@ fn changes_something(action: &Action, facts: &CaseFacts) -> bool {
         Action::Route(d) => facts.department.as_deref() != Some(d.as_str()),
         Action::Assign(_) => facts.assignee.is_none(),
         Action::Tag(t) => !facts.tags.contains(t),
+        Action::RequireApproval(_) => action.approval_tag().is_some_and(|t| !facts.tags.contains(&t)),
         Action::Close(_) => !facts.is_resolved(),
         Action::Priority(_) | Action::Sla(_) | Action::Alert(_) | Action::Suggest(_) => true,
     }

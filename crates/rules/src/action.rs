@@ -1,7 +1,9 @@
 //! What a rule does when it fires, read from one `then` entry each:
 //! `{ route = "pr" }`, `{ assign = "least_loaded" }`, `{ tag = "vip" }`,
 //! `{ priority = "+20" }`, `{ sla = "vip" }`, `{ alert = "..." }`,
-//! `{ suggest = "template-slug" }`, `{ close = "noise" }`.
+//! `{ suggest = "template-slug" }`, `{ close = "noise" }`,
+//! `{ require_approval = "legal" }` (replies on the case wait for that
+//! department's approval; remembered as the case tag `approval:legal`).
 
 use serde::Serialize;
 
@@ -38,10 +40,15 @@ pub enum Action {
     Suggest(String),
     /// Resolve the case as noise (spam, off-topic); the reason becomes a tag.
     Close(String),
+    /// Replies on the case wait for this department's approval (slug).
+    RequireApproval(String),
 }
 
+/// The case tag a `require_approval` action leaves: `approval:` and the department.
+pub const APPROVAL_TAG_PREFIX: &str = "approval:";
+
 /// The action keys, for messages.
-pub const KNOWN: &str = "route, assign, tag, priority, sla, alert, suggest, close";
+pub const KNOWN: &str = "route, assign, tag, priority, sla, alert, suggest, close, require_approval";
 
 impl Action {
     /// One `then` entry: a table with exactly one key.
@@ -82,6 +89,7 @@ impl Action {
             "alert" => Action::Alert(text()?),
             "suggest" => Action::Suggest(text()?),
             "close" => Action::Close(text()?.to_lowercase()),
+            "require_approval" => Action::RequireApproval(text()?.to_lowercase()),
             other => return Err(format!("unknown action `{other}` (known: {KNOWN})")),
         })
     }
@@ -100,6 +108,15 @@ impl Action {
             Action::Alert(m) => format!("alert: {m}"),
             Action::Suggest(t) => format!("suggest {t}"),
             Action::Close(r) => format!("close as {r}"),
+            Action::RequireApproval(d) => format!("require approval by {d}"),
+        }
+    }
+
+    /// The case tag that remembers a `require_approval` action, else `None`.
+    pub fn approval_tag(&self) -> Option<String> {
+        match self {
+            Action::RequireApproval(d) => Some(format!("{APPROVAL_TAG_PREFIX}{d}")),
+            _ => None,
         }
     }
 }

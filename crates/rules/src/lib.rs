@@ -32,7 +32,7 @@ pub mod rules;
 pub mod sla;
 mod text;
 
-pub use action::{Action, AssignHow, PriorityChange};
+pub use action::{Action, AssignHow, PriorityChange, APPROVAL_TAG_PREFIX};
 pub use condition::{Condition, Span};
 pub use error::ConfigError;
 pub use facts::CaseFacts;

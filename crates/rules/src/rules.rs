@@ -318,6 +318,9 @@ impl RuleSet {
                     Action::Suggest(t) if !templates.contains(&t.as_str()) => {
                         Some(format!("suggests template {t:?}, which is not in the playbook"))
                     }
+                    Action::RequireApproval(d) if !departments.contains(&d.as_str()) => {
+                        Some(format!("requires approval by {d:?}, which is not a department (known: {})", departments.join(", ")))
+                    }
                     _ => None,
                 };
                 if let Some(msg) = missing {
@@ -368,6 +371,12 @@ fn apply(facts: &mut CaseFacts, action: &Action) {
         Action::Tag(t) => {
             if !facts.tags.contains(t) {
                 facts.tags.push(t.clone())
+            }
+        }
+        Action::RequireApproval(_) => {
+            let tag = action.approval_tag().unwrap_or_default();
+            if !facts.tags.contains(&tag) {
+                facts.tags.push(tag)
             }
         }
         Action::Sla(p) => facts.sla_policy = Some(p.clone()),

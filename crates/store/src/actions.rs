@@ -3,7 +3,7 @@
 //! change was based on, and its version then grows by one) and the case event
 //! that records who did what, when. No change without its event.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use switchboard_core::case::{CaseStatus, EventKind};
 use switchboard_core::time::now_ms;
 
@@ -12,6 +12,9 @@ use crate::{Result, Store, StoreError};
 
 /// The longest internal note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// The longest hand-off reason accepted, in characters.
+pub const MAX_HANDOFF_REASON_CHARS: usize = 2_000;
 
 /// One column change on a case row: the column and its new value.
 enum Change {
@@ -49,6 +52,32 @@ impl Store {
         self.change(case_id, Change::Department(department_id), EventKind::Moved, summary, None, actor, expected_version).await
     }
 
+    /// Hands the case from the department it is in to another, saying why:
+    /// the timeline shows "handed off from Contact centre to Legal" with the
+    /// reason as its body. The reason is required and is text, never markup.
+    pub async fn hand_off(&self, case_id: i64, department_id: i64, reason: &str, actor: &str, expected_version: Option<i64>) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid("say why you hand the case over: the reason is required".into()));
+        }
+        if reason.chars().count() > MAX_HANDOFF_REASON_CHARS {
+            return Err(StoreError::Invalid(format!("a hand-off reason is limited to {MAX_HANDOFF_REASON_CHARS} characters")));
+        }
+        let departments = self.departments().await?;
+        let name_of = |id: i64| departments.iter().find(|d| d.id == id).map(|d| d.name.clone());
+        let to = name_of(department_id).ok_or_else(|| StoreError::Invalid(format!("no department #{department_id}")))?;
+        let current = self.case_summary(case_id).await?.department_id;
+        if current == Some(department_id) {
+            return Err(StoreError::Invalid(format!("case #{case_id} already is with {to}")));
+        }
+        let summary = match current.and_then(name_of) {
+            Some(from) => format!("handed off from {from} to {to}"),
+            None => format!("handed off to {to}"),
+        };
+        let change = Change::Department(Some(department_id));
+        self.change(case_id, change, EventKind::HandedOff, summary, Some(reason.to_string()), actor, expected_version).await
+    }
+
     pub async fn set_status(&self, case_id: i64, status: CaseStatus, actor: &str, expected_version: Option<i64>) -> Result<()> {
         let summary = format!("status set to {}", status.as_str());
         self.change(case_id, Change::Status(status), EventKind::StatusChanged, summary, None, actor, expected_version).await
@@ -56,14 +85,16 @@ impl Store {
 
     /// Adds an internal note (never sent to the customer).
     pub async fn add_note(&self, case_id: i64, body: &str, actor: &str) -> Result<()> {
-        let body = body.trim();
-        if body.is_empty() {
-            return Err(StoreError::Invalid("a note cannot be empty".into()));
-        }
-        if body.chars().count() > MAX_NOTE_CHARS {
-            return Err(StoreError::Invalid(format!("a note is limited to {MAX_NOTE_CHARS} characters")));
-        }
+        let body = note_body(body)?;
         self.change(case_id, Change::None, EventKind::Note, "added a note".into(), Some(body.to_string()), actor, None).await
+    }
+
+    /// [`add_note`](Self::add_note) inside `tx` (the note's mentions are
+    /// written in the same transaction, see `mentions`).
+    pub(crate) async fn add_note_in(&self, tx: &mut Transaction<'_, Any>, case_id: i64, body: &str, actor: &str) -> Result<()> {
+        let body = note_body(body)?;
+        self.change_in(tx, case_id, Change::None, EventKind::Note, "added a note".into(), Some(body.to_string()), actor, None).await?;
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -77,11 +108,30 @@ impl Store {
         actor: &str,
         expected_version: Option<i64>,
     ) -> Result<()> {
-        let now = now_ms();
         let mut tx = self.pool().begin().await?;
+        if self.change_in(&mut tx, case_id, change, kind, summary, body, actor, expected_version).await? {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// [`change`](Self::change) inside `tx`: whether anything was recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        case_id: i64,
+        change: Change,
+        kind: EventKind,
+        summary: String,
+        body: Option<String>,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<bool> {
+        let now = now_ms();
         let row = sqlx::query("SELECT version, status, department_id, assignee_id FROM cases WHERE id = $1")
             .bind(case_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("no case #{case_id}")))?;
         let version: i64 = row.get(0);
@@ -99,7 +149,7 @@ impl Store {
             Change::None => false,
         };
         if unchanged {
-            return Ok(()); // Nothing to record: the case already is as asked.
+            return Ok(false); // Nothing to record: the case already is as asked.
         }
         // The changed column is bound last, so every statement shares $1..$3.
         let sql = |set: &str| format!("UPDATE cases SET {set}version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3");
@@ -116,15 +166,26 @@ impl Store {
             (_, Some(v)) => query.bind(v),
             _ => query,
         };
-        let done = query.execute(&mut *tx).await?;
+        let done = query.execute(&mut **tx).await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!("case #{case_id} was changed by someone else at the same moment; try again")));
         }
         let event = CaseEventWrite { case_id, at: now, actor, kind: kind.as_str(), summary: &summary, body: body.as_deref() };
-        record_case_event(&mut tx, self.backend(), event).await?;
-        tx.commit().await?;
-        Ok(())
+        record_case_event(tx, self.backend(), event).await?;
+        Ok(true)
     }
+}
+
+/// A note's text, trimmed, or why it is refused.
+fn note_body(body: &str) -> Result<&str> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(StoreError::Invalid("a note cannot be empty".into()));
+    }
+    if body.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::Invalid(format!("a note is limited to {MAX_NOTE_CHARS} characters")));
+    }
+    Ok(body)
 }
 
 fn invalid(e: StoreError) -> StoreError {

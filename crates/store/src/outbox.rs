@@ -20,10 +20,10 @@ use crate::{Backend, Result, Store, StoreError};
 /// their own, which their connectors check).
 pub const MAX_REPLY_CHARS: usize = 10_000;
 
-const COLUMNS: &str = "id, case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, attempts,
+pub(crate) const COLUMNS: &str = "id, case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, attempts,
     external_id, url, last_error, created_by, created_at, sent_at";
 
-fn item_from_row(r: &AnyRow) -> OutboxItem {
+pub(crate) fn item_from_row(r: &AnyRow) -> OutboxItem {
     let state: String = r.get(8);
     OutboxItem {
         id: r.get(0),
@@ -42,6 +42,7 @@ fn item_from_row(r: &AnyRow) -> OutboxItem {
         created_by: r.get(13),
         created_at: r.get(14),
         sent_at: r.get(15),
+        approval: None,
     }
 }
 
@@ -70,6 +71,20 @@ impl Store {
         actor: &str,
         expected_version: Option<i64>,
     ) -> Result<OutboxItem> {
+        self.queue_reply_needing(target, body, actor, expected_version, None).await
+    }
+
+    /// [`queue_reply_on_version`](Self::queue_reply_on_version) for a reply
+    /// that may need `approval`: it is then stored `awaiting_approval` (no
+    /// sender takes it) with its approval request, in the same transaction.
+    pub async fn queue_reply_needing(
+        &self,
+        target: &ReplyTarget<'_>,
+        body: &str,
+        actor: &str,
+        expected_version: Option<i64>,
+        approval: Option<&crate::approvals::ApprovalRequest>,
+    ) -> Result<OutboxItem> {
         let body = body.trim();
         if body.is_empty() {
             return Err(StoreError::Invalid("a reply cannot be empty".into()));
@@ -92,7 +107,7 @@ impl Store {
         }
         sqlx::query(
             "INSERT INTO outbox (case_id, account_id, in_reply_to, conversation, direct, body, idempotency_key, state, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $10, $8, $9)",
         )
         .bind(target.case_id)
         .bind(target.account_id)
@@ -103,6 +118,7 @@ impl Store {
         .bind(&key)
         .bind(actor)
         .bind(now)
+        .bind(if approval.is_some() { OutboxState::AwaitingApproval } else { OutboxState::Queued }.as_str())
         .execute(&mut *tx)
         .await?;
         let what = if target.direct { "wrote a direct message" } else { "wrote a reply" };
@@ -111,8 +127,12 @@ impl Store {
             .bind(&key)
             .fetch_one(&mut *tx)
             .await?;
+        let mut item = item_from_row(&row);
+        if let Some(request) = approval {
+            item.approval = Some(crate::approvals::request_in_tx(&mut tx, self, &item, request, now).await?);
+        }
         tx.commit().await?;
-        Ok(item_from_row(&row))
+        Ok(item)
     }
 
     pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem> {
@@ -138,13 +158,14 @@ impl Store {
             .bind(case_id)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(item_from_row).collect())
+        self.with_approvals(rows.iter().map(item_from_row).collect()).await
     }
 
     /// Claims an item for sending: one attempt more, committed before the
-    /// network is called. `false` if it is sent already.
+    /// network is called. `false` if it is sent already, or waits for (or
+    /// was refused) approval.
     pub async fn claim_reply(&self, id: i64) -> Result<bool> {
-        let done = sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state <> 'sent'")
+        let done = sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state IN ('queued', 'sending', 'failed')")
             .bind(id)
             .execute(self.pool())
             .await?;
@@ -203,7 +224,7 @@ impl Store {
 
 /// A case event, and the case's version grows: a reply is a change to it.
 #[allow(clippy::too_many_arguments)]
-async fn record(
+pub(crate) async fn record(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     case_id: i64,

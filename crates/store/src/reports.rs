@@ -186,11 +186,11 @@ impl Store {
             .collect())
     }
 
-    /// The moves and status changes of the report's cases, in order.
+    /// The moves, hand-offs and status changes of the report's cases, in order.
     pub async fn report_events(&self, q: &ReportQuery) -> Result<Vec<ReportEvent>> {
         let mut sql = Sql::new(self.backend(), "SELECT e.case_id, e.kind, e.summary, e.at FROM case_events e JOIN cases c ON c.id = e.case_id");
         push_case_filters(&mut sql, q);
-        sql.push(" AND e.kind IN ('moved', 'status_changed') ORDER BY e.case_id, e.at, e.id");
+        sql.push(" AND e.kind IN ('moved', 'handed_off', 'status_changed') ORDER BY e.case_id, e.at, e.id");
         let rows = sqlx::query_with(&sql.text, sql.args).fetch_all(self.pool()).await?;
         Ok(rows.iter().map(|r| ReportEvent { case_id: r.get(0), kind: r.get(1), summary: r.get(2), at: r.get(3) }).collect())
     }

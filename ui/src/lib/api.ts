@@ -107,6 +107,9 @@ export const api = {
     call<CaseDetail>('assign_case', { caseId, memberId, expectedVersion }),
   moveCase: (caseId: number, departmentId: number | null, expectedVersion: number | null) =>
     call<CaseDetail>('move_case', { caseId, departmentId, expectedVersion }),
+  /** Hands the case to another department with a required reason (on the timeline). */
+  handOffCase: (caseId: number, departmentId: number, reason: string, expectedVersion: number | null) =>
+    call<CaseDetail>('hand_off_case', { caseId, departmentId, reason, expectedVersion }),
   setStatus: (caseId: number, status: CaseStatus, expectedVersion: number | null) =>
     call<CaseDetail>('set_status', { caseId, status, expectedVersion }),
   addNote: (caseId: number, body: string) => call<CaseDetail>('add_note', { caseId, body }),
@@ -151,9 +154,11 @@ export const api = {
    *  `direct`. The reply is stored in the outbox first; if sending fails it stays there as
    *  `failed` (see caseReplies) and this rejects with the reason. `basedOnVersion` is the case
    *  version the draft began on: if others changed the case since, this rejects with `conflict`
-   *  listing the changes, unless `confirm` (the agent saw them and sends anyway). */
-  reply: (caseId: number, body: string, direct: boolean, basedOnVersion: number | null = null, confirm = false) =>
-    call<CaseDetail>('reply', { caseId, body, direct, basedOnVersion, confirm }),
+   *  listing the changes, unless `confirm` (the agent saw them and sends anyway). `template`: the
+   *  playbook template the reply was drafted from; a reply needing approval (the template's or a
+   *  rule's) is not sent but waits in the approver's queue (`awaiting_approval` in caseReplies). */
+  reply: (caseId: number, body: string, direct: boolean, basedOnVersion: number | null = null, confirm = false, template: string | null = null) =>
+    call<CaseDetail>('reply', { caseId, body, direct, basedOnVersion, confirm, ...(template ? { template } : {}) }),
   /** The case's replies with their outbox state, oldest first. */
   caseReplies: (caseId: number) => call<OutboxItem[]>('case_replies', { caseId }),
   /** Sends again every queued / failed reply; rejects with the first error. */

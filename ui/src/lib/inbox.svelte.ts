@@ -192,6 +192,8 @@ export class InboxStore {
 
   /** A case changed somewhere: refresh after the burst settles. */
   caseChanged(ev: LiveEvent) {
+    // Who is on a case, or a mention: no change to any case (presence.svelte.ts hears those).
+    if (ev.kind === 'presence' || ev.kind === 'mention') return;
     const open = this.openId;
     if (open !== null && (ev.kind === 'resync' || ev.case_id === open || (ev.cases ?? []).includes(open))) {
       this.liveOpen = true;

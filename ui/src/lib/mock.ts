@@ -276,7 +276,7 @@ export function installMock(params: URLSearchParams) {
   function sendPending(): { sent: OutboxItem[]; error: unknown } {
     const sent: OutboxItem[] = [];
     let error: unknown = null;
-    for (const item of outbox.filter((x) => x.state !== 'sent')) {
+    for (const item of outbox.filter((x) => x.state === 'queued' || x.state === 'failed' || x.state === 'sending')) {
       try {
         sent.push(send(item));
       } catch (e) {
@@ -286,7 +286,40 @@ export function installMock(params: URLSearchParams) {
     return { sent, error };
   }
 
-  function reply(caseId: number, body: string, direct: boolean): CaseDetail {
+  // Approvals: a reply from a template that needs approval waits (?approver makes this desk Tom,
+  // legal's approver, who sees the Approvals tab).
+  function decide(cmd: string, a: Record<string, any>): OutboxItem {
+    const i = outbox.findIndex((x) => x.id === a.replyId);
+    const item = outbox[i];
+    if (!item?.approval) throw { code: 'not_found', message: `reply #${a.replyId} does not wait for any approval` };
+    if (item.approval.state !== 'pending') throw { code: 'conflict', message: `reply #${item.id} was already ${item.approval.state} by ${item.approval.decided_by}` };
+    const decided = { ...item.approval, decided_by: info().me!.handle, decided_at: Date.now() };
+    if (cmd === 'reject_reply') {
+      if (!String(a.comment ?? '').trim()) throw { code: 'invalid', message: 'a rejection needs a comment saying why, for the reply\'s author' };
+      outbox[i] = { ...item, state: 'rejected', approval: { ...decided, state: 'rejected', comment: String(a.comment).trim() } };
+      record(item.case_id, 'reply_rejected', `rejected reply #${item.id} for ${item.approval.approver_name}`, String(a.comment).trim());
+      return outbox[i];
+    }
+    const edit = typeof a.edit === 'string' && a.edit.trim() ? a.edit.trim() : null;
+    outbox[i] = { ...item, state: 'queued', body: edit ?? item.body, approval: { ...decided, state: 'approved', edited: edit !== null } };
+    record(item.case_id, 'reply_approved', `approved reply #${item.id} for ${item.approval.approver_name}${edit ? ' with edits' : ''}`, edit);
+    try {
+      return send(outbox[i]);
+    } catch {
+      return outbox[i];
+    }
+  }
+
+  function approvalQueue() {
+    return outbox
+      .filter((x) => x.state === 'awaiting_approval' && x.approval)
+      .map((x) => {
+        const c = cases.find((y) => y.id === x.case_id)!;
+        return { approval: x.approval!, body: x.body, direct: x.direct, channel: c.channel, author: c.author, subject: c.subject };
+      });
+  }
+
+  function reply(caseId: number, body: string, direct: boolean, template: string | null = null): CaseDetail {
     const c = cases.find((x) => x.id === caseId);
     if (!c) throw { code: 'not_found', message: `case ${caseId} not found` };
     if (body.trim() === '') throw { code: 'invalid', message: 'a reply needs some text' };
@@ -295,6 +328,22 @@ export function installMock(params: URLSearchParams) {
       throw { code: 'invalid', message: `no connected ${c.channel} account can answer this case: connect one first` };
     }
     const id = outboxId++;
+    const needs = SUGGESTIONS.find((s) => s.template === template && s.approval_required);
+    if (needs) {
+      const dept = DEPARTMENTS.find((d) => d.slug === needs.approver);
+      outbox.push({
+        id, case_id: caseId, account_id: accounts.find((x) => x.network === network)!.id, in_reply_to: `${caseId}-1`, conversation: `${caseId}-1`,
+        direct, body, idempotency_key: `mock-${id}`, state: 'awaiting_approval', attempts: 0, external_id: null, url: null, last_error: null,
+        created_by: 'ana', created_at: Date.now(), sent_at: null,
+        approval: {
+          reply_id: id, case_id: caseId, approver: needs.approver ?? 'legal', approver_name: dept?.name ?? needs.approver ?? 'Legal', reason: `template ${needs.template}`,
+          state: 'pending', requested_by: 'ana', requested_at: Date.now(), decided_by: null, decided_at: null, comment: null, original_body: body, edited: false,
+        },
+      });
+      record(caseId, 'reply_queued', direct ? 'wrote a direct message' : 'wrote a reply', body);
+      record(caseId, 'approval_requested', `reply #${id} awaits approval by ${dept?.name ?? needs.approver} (template ${needs.template})`);
+      return detail(caseId);
+    }
     outbox.push({
       id, case_id: caseId, account_id: accounts.find((x) => x.network === network)!.id, in_reply_to: `${caseId}-1`, conversation: `${caseId}-1`,
       direct, body, idempotency_key: `mock-${id}`, state: 'queued', attempts: 0, external_id: null, url: null, last_error: null,
@@ -310,7 +359,7 @@ export function installMock(params: URLSearchParams) {
     empty,
     backend: 'sqlite',
     location: '/home/demo/.local/share/switchboard/switchboard.db',
-    me: MEMBERS[0],
+    me: params.has('approver') ? { ...MEMBERS[5], role: 'approver' } : MEMBERS[0],
     departments: DEPARTMENTS,
     members: MEMBERS,
     channels: CHANNELS,
@@ -475,6 +524,14 @@ export function installMock(params: URLSearchParams) {
         const d = DEPARTMENTS.find((x) => x.id === a.departmentId) ?? null;
         return change(a.caseId, a.expectedVersion, (c) => ({ ...c, department_id: d?.id ?? null, department: d?.name ?? null }), 'moved', d ? `moved to ${d.name}` : 'unrouted');
       }
+      case 'hand_off_case': {
+        const d = DEPARTMENTS.find((x) => x.id === a.departmentId);
+        if (!d) throw { code: 'invalid', message: `no department #${a.departmentId}` };
+        if (!String(a.reason ?? '').trim()) throw { code: 'invalid', message: 'say why you hand the case over: the reason is required' };
+        const from = cases.find((x) => x.id === a.caseId)?.department;
+        const summary = from ? `handed off from ${from} to ${d.name}` : `handed off to ${d.name}`;
+        return change(a.caseId, a.expectedVersion, (c) => ({ ...c, department_id: d.id, department: d.name }), 'handed_off', summary, String(a.reason).trim());
+      }
       case 'set_status':
         return change(a.caseId, a.expectedVersion, (c) => ({ ...c, status: a.status }), 'status_changed', `status set to ${a.status}`);
       case 'add_note':
@@ -500,7 +557,13 @@ export function installMock(params: URLSearchParams) {
       case 'poll_account':
         return poll(a.accountId);
       case 'reply':
-        return reply(a.caseId, a.body, a.direct);
+        return reply(a.caseId, a.body, a.direct, a.template ?? null);
+      case 'approval_queue':
+        if (!params.has('approver')) throw { code: 'forbidden', message: 'ana (agent) may not approve replies' };
+        return structuredClone(approvalQueue());
+      case 'approve_reply':
+      case 'reject_reply':
+        return structuredClone(decide(cmd, a));
       case 'correct_prediction':
         return correctPrediction(a.caseId, a.postId, a.field, a.value);
       case 'suggested_reply': {
@@ -517,7 +580,9 @@ export function installMock(params: URLSearchParams) {
       }
       default:
         { const team = (await import('./mock_team')).teamMock(cmd, a); if (team !== undefined) return team; }
+        { const pres = (await import('./mock_presence')).presenceMock(cmd, a); if (pres !== undefined) return pres; }
         { const rep = (await import('./mock_reports')).reportsMock(cmd, a, params.has('executive')); if (rep !== undefined) return rep; }
+        { const set = (await import('./mock_settings')).settingsMock(cmd, a); if (set !== undefined) return set; }
         throw { code: 'invalid', message: `unknown command ${cmd}` };
     }
   });

@@ -16,6 +16,8 @@ mod kills;
 mod spellings;
 // Roles: an agent desk refused what only a lead or admin may do.
 mod roles;
+// One case from the command line: note, hand-off, assignment.
+mod case;
 
 /// Whether the OS keychain is here for tests: scripts/test.sh runs them in a
 /// private keychain session and says so; under CI without it, fail.
@@ -205,3 +207,5 @@ fn an_import_killed_midway_completes_on_the_next_run_with_nothing_lost_or_double
     let posts = cmd(&db).args(["export", "posts", "--format", "csv"]).output().unwrap();
     assert_eq!(String::from_utf8(posts.stdout).unwrap().lines().count(), 60_001, "every tweet once (+ header)");
 }
+// Team workspace and sign-in: two desks on one PostgreSQL, passwords in the keychain.
+mod signin;

@@ -30,6 +30,10 @@ mod roles;
 mod live;
 // The collision guard: claims with one winner, stale drafts refused.
 mod collision;
+// Approvals: replies legal, PR or IR must approve before they are sent.
+mod approvals;
+// Hand-off to another department with a reason.
+mod handoff;
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {

@@ -80,6 +80,7 @@ fn each_action_reads_as_written() {
         (r#"alert = "Tell PR""#, Action::Alert("Tell PR".into())),
         (r#"suggest = "lost-bag-apology""#, Action::Suggest("lost-bag-apology".into())),
         (r#"close = "noise""#, Action::Close("noise".into())),
+        (r#"require_approval = "Legal""#, Action::RequireApproval("legal".into())),
     ];
     for (then, want) in table {
         let src = format!("[[rule]]\nname = \"r\"\nthen = [{{ {then} }}]\n");

@@ -22,3 +22,5 @@ mod identity;
 mod models;
 // The audit trail: hash chain, refused edits, verify naming the broken entry.
 mod audit;
+// Member sign-in: passphrase hashes, sessions by token hash, audited.
+mod member_secrets;

@@ -3,4 +3,4 @@
 /**
  * What happened to a case. Stored as text; `detail` carries the specifics.
  */
-export type EventKind = "created" | "post_added" | "assigned" | "moved" | "status_changed" | "note" | "reply_recorded" | "reply_queued" | "reply_sent" | "reply_failed" | "tagged" | "customer_linked";
+export type EventKind = "created" | "post_added" | "assigned" | "moved" | "status_changed" | "note" | "reply_recorded" | "reply_queued" | "reply_sent" | "reply_failed" | "tagged" | "customer_linked" | "handed_off" | "approval_requested" | "reply_approved" | "reply_rejected";

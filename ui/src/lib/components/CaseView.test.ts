@@ -37,6 +37,8 @@ function oneCase() {
     },
     assign_case: ({ memberId }) => bump({ assignee_id: memberId, assignee: memberId ? 'Tom Okafor' : null }, 'assigned', 'assigned to Tom Okafor'),
     move_case: ({ departmentId }) => bump({ department_id: departmentId, department: departmentId ? 'Legal' : null }, 'moved', 'moved to Legal'),
+    hand_off_case: ({ departmentId, reason }) =>
+      bump({ department_id: departmentId, department: 'Care' }, 'handed_off', 'handed off from Legal to Care', reason),
   });
   const inbox = new InboxStore(false);
   const updateRow = vi.spyOn(inbox, 'updateRow');
@@ -133,5 +135,39 @@ describe('case view', () => {
     const banner = await screen.findByTestId('error-banner');
     expect(banner.textContent).toContain('case 9 not found');
     expect(banner.getAttribute('data-code')).toBe('not_found');
+  });
+});
+
+describe('hand-off', () => {
+  it('asks why before a case leaves its department, and the timeline shows the reason as text', async () => {
+    const { mock } = oneCase();
+    await waitFor(() => expect(screen.getAllByTestId('thread-post')).toHaveLength(2));
+    // An unrouted case is simply moved.
+    await fireEvent.change(select('case-department'), { target: { value: '2' } });
+    await waitFor(() => expect(mock).toHaveBeenCalledWith('move_case', { caseId: 1, departmentId: 2, expectedVersion: 4 }));
+    await waitFor(() => expect(select('case-department').value).toBe('2'));
+    expect(screen.queryByTestId('handoff-form')).toBeNull();
+
+    // Cancelling a hand-off sends nothing and shows the stored department again.
+    await fireEvent.change(select('case-department'), { target: { value: '1' } });
+    expect(screen.getByTestId('handoff-form').textContent).toContain('Why hand this case to');
+    await fireEvent.click(screen.getByText('Cancel'));
+    await waitFor(() => expect(screen.queryByTestId('handoff-form')).toBeNull());
+    expect(select('case-department').value).toBe('2');
+    expect(mock).not.toHaveBeenCalledWith('hand_off_case', expect.anything());
+
+    // A hand-off needs a reason; the reason goes with the case version.
+    await fireEvent.change(select('case-department'), { target: { value: '1' } });
+    const confirm = screen.getByTestId('handoff-confirm') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    const hostile = '<img src=x onerror=alert(1)> over the refund limit';
+    await fireEvent.input(screen.getByTestId('handoff-reason'), { target: { value: hostile } });
+    await fireEvent.click(confirm);
+    await waitFor(() => expect(mock).toHaveBeenCalledWith('hand_off_case', { caseId: 1, departmentId: 1, reason: hostile, expectedVersion: 5 }));
+    await waitFor(() => expect(screen.queryByTestId('handoff-form')).toBeNull());
+    const ev = screen.getAllByTestId('timeline-event').find((e) => e.getAttribute('data-kind') === 'handed_off');
+    expect(ev?.textContent).toContain('Handed off');
+    expect(ev?.textContent).toContain(hostile);
+    expect(document.querySelector('img')).toBeNull();
   });
 });
