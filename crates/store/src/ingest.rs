@@ -741,13 +741,14 @@ fn batch_audit_entry(events: &[(i64, &str, String)], outcome: &BatchOutcome, act
 
 pub(crate) async fn insert_events(b: Backend, tx: &mut Transaction<'_, Any>, events: &[(i64, &str, String)], actor: &str, now: i64) -> Result<()> {
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new(b, "INSERT INTO case_events (case_id, at, actor, kind, summary) VALUES ");
+        let mut sql = Sql::new(b, "INSERT INTO case_events (case_id, at, actor, kind, summary, origin) VALUES ");
         for (i, (case_id, kind, summary)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
             sql.row(|r| {
                 r.bind(*case_id).bind(now).bind(actor.to_string()).bind(kind.to_string()).bind(summary.clone());
+                r.bind(crate::live::ORIGIN.as_str());
             });
         }
         sqlx::query_with(&sql.text, sql.args).execute(&mut **tx).await?;

@@ -26,6 +26,7 @@ pub mod inbox;
 pub mod leases;
 pub mod listening;
 pub mod live;
+mod live_tail;
 pub mod mentions;
 pub mod models;
 pub mod member_secrets;

@@ -8,7 +8,9 @@
 //! channel shared by every store of the process, tagged with the database
 //! file; a change recorded inside a transaction is announced before its commit,
 //! so the listener yields it only once its case event is visible (a rolled-back
-//! change never becomes visible and is dropped).
+//! change never becomes visible and is dropped). Changes other processes make
+//! on the same file are found by following the `case_events` table
+//! ([`crate::live_tail`]).
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -18,6 +20,7 @@ use sqlx::{Any, AnyPool, Transaction};
 use switchboard_core::live::{LiveEvent, POSTS_ARRIVED};
 use tokio::sync::broadcast;
 
+use crate::live_tail::Tail;
 use crate::{redact_url, Backend, Result, Store, StoreError};
 
 /// The PostgreSQL notification channel.
@@ -38,6 +41,13 @@ struct Local {
 }
 
 static LOCAL: LazyLock<broadcast::Sender<Local>> = LazyLock::new(|| broadcast::channel(4096).0);
+
+/// This process's mark on the case events it writes (`case_events.origin`):
+/// its pid and start time, unique among the processes sharing a file.
+pub(crate) static ORIGIN: LazyLock<String> = LazyLock::new(|| {
+    let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{}-{started}", std::process::id())
+});
 
 /// What a store keeps to announce and listen: its URL (never shown; it may
 /// hold a password) and, on SQLite, its database file.
@@ -140,6 +150,7 @@ impl Store {
                 rx: LOCAL.subscribe(),
                 db: self.live.sqlite_db.clone(),
                 pool: self.pool().clone(),
+                tail: Box::new(Tail::start(self.pool()).await?),
             },
         };
         Ok(LiveStream { inner })
@@ -153,7 +164,7 @@ pub struct LiveStream {
 
 enum Inner {
     Pg(Box<PgListener>),
-    Local { rx: broadcast::Receiver<Local>, db: String, pool: AnyPool },
+    Local { rx: broadcast::Receiver<Local>, db: String, pool: AnyPool, tail: Box<Tail> },
 }
 
 impl LiveStream {
@@ -162,8 +173,18 @@ impl LiveStream {
     pub async fn next(&mut self) -> Option<LiveEvent> {
         match &mut self.inner {
             Inner::Pg(listener) => next_pg(listener).await,
-            Inner::Local { rx, db, pool } => loop {
-                let local = match rx.recv().await {
+            Inner::Local { rx, db, pool, tail } => loop {
+                if let Some(ev) = tail.pop() {
+                    return Some(ev);
+                }
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    _ = tail.every.tick() => {
+                        tail.look(pool).await;
+                        continue;
+                    }
+                };
+                let local = match received {
                     Ok(local) => local,
                     Err(broadcast::error::RecvError::Lagged(_)) => return Some(LiveEvent::resync(now_ms())),
                     Err(broadcast::error::RecvError::Closed) => return None,

@@ -18,6 +18,8 @@ mod spellings;
 mod roles;
 // One case from the command line: note, hand-off, assignment.
 mod case;
+// Live updates from another process on the same SQLite file.
+mod live_sqlite;
 
 /// Whether the OS keychain is here for tests: scripts/test.sh runs them in a
 /// private keychain session and says so; under CI without it, fail.

@@ -32,7 +32,7 @@ impl CaseEventWrite<'_> {
 /// Inserts the case event and appends its audit entry, inside `tx`.
 pub(crate) async fn record_case_event(tx: &mut Transaction<'_, Any>, backend: Backend, ev: CaseEventWrite<'_>) -> Result<()> {
     let event_id: i64 = sqlx::query_scalar(
-        "INSERT INTO case_events (case_id, at, actor, kind, summary, body) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO case_events (case_id, at, actor, kind, summary, body, origin) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
         .bind(ev.case_id)
         .bind(ev.at)
@@ -40,6 +40,7 @@ pub(crate) async fn record_case_event(tx: &mut Transaction<'_, Any>, backend: Ba
         .bind(ev.kind.to_string())
         .bind(ev.summary.to_string())
         .bind(ev.body.map(str::to_string))
+        .bind(crate::live::ORIGIN.as_str())
         .fetch_one(&mut **tx)
         .await?;
     append(tx, backend, &[ev.audit_entry()]).await?;

@@ -265,14 +265,15 @@ pub(crate) async fn event_on_open_cases(
     audit: &mut Vec<AuditEntry>,
 ) -> Result<()> {
     let cases: Vec<i64> = sqlx::query_scalar(
-        "INSERT INTO case_events (case_id, at, actor, kind, summary)
-         SELECT id, $1, $2, $3, $4 FROM cases WHERE author_id = $5 AND status <> 'resolved' RETURNING case_id",
+        "INSERT INTO case_events (case_id, at, actor, kind, summary, origin)
+         SELECT id, $1, $2, $3, $4, $6 FROM cases WHERE author_id = $5 AND status <> 'resolved' RETURNING case_id",
     )
     .bind(at)
     .bind(actor.to_string())
     .bind(CASE_EVENT_KIND)
     .bind(summary.to_string())
     .bind(author_id)
+    .bind(crate::live::ORIGIN.as_str())
     .fetch_all(&mut **tx)
     .await?;
     audit.extend(cases.into_iter().map(|case_id| CaseEventWrite { case_id, at, actor, kind: CASE_EVENT_KIND, summary, body: None }.audit_entry()));
