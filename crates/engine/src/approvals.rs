@@ -51,6 +51,34 @@ impl Desk {
         Ok(None)
     }
 
+    /// The slug of the case's suggested template when it needs approval and
+    /// `body` holds its text (most of it, ignoring case and spacing: an agent
+    /// may trim a word or add a greeting).
+    pub(crate) async fn template_in_reply(&self, case_id: i64, body: &str) -> Result<Option<String>, DeskError> {
+        let Some(s) = self.suggested_reply(case_id).await? else { return Ok(None) };
+        if !s.approval_required {
+            return Ok(None);
+        }
+        let words = |t: &str| t.split_whitespace().take(2_000).map(str::to_lowercase).collect::<Vec<_>>();
+        let (template, reply) = (words(&s.text), words(body));
+        if template.is_empty() {
+            return Ok(None);
+        }
+        // The template's words kept in order in the reply: the longest common
+        // subsequence of the two word lists, one row at a time.
+        let mut row = vec![0usize; reply.len() + 1];
+        for w in &template {
+            let mut diagonal = 0;
+            for (j, r) in reply.iter().enumerate() {
+                let above = row[j + 1];
+                row[j + 1] = if r == w { diagonal + 1 } else { above.max(row[j]) };
+                diagonal = above;
+            }
+        }
+        let kept = row[reply.len()];
+        Ok((kept * 10 >= template.len() * 7).then_some(s.template))
+    }
+
     /// The replies waiting for this member's decision, oldest first: their
     /// department's (every department's for an admin or an approver without
     /// one), not their own (unless admin).

@@ -8,7 +8,7 @@
 
 use switchboard_connectors::{Connector, ReplyRequest};
 use switchboard_core::account::Account;
-use switchboard_core::outbox::{OutboxItem, OutboxState};
+use switchboard_core::outbox::OutboxItem;
 use switchboard_core::permission::Permission;
 use switchboard_core::post::{Direction, NewPost};
 use switchboard_core::time::now_ms;
@@ -54,7 +54,14 @@ impl Desk {
         template: Option<&str>,
     ) -> Result<OutboxItem, DeskError> {
         self.require_on_case(Permission::ReplyOnCase, case_id).await?;
-        let approval = self.approval_needed(case_id, template).await?;
+        // The template named by the composer, or, when none is named, the
+        // case's suggested template if the reply carries its text: leaving
+        // the name out does not get a legal holding line past Legal.
+        let suggested = match template {
+            Some(_) => None,
+            None => self.template_in_reply(case_id, body).await?,
+        };
+        let approval = self.approval_needed(case_id, template.or(suggested.as_deref())).await?;
         // The version the check saw: the reply is written only if the case
         // is still there (one transaction), so nothing slips in between.
         let checked = match (based_on_version, confirm) {
@@ -106,10 +113,12 @@ async fn replying_account(store: &Store, channel: &str, addressed: Option<&str>)
 /// Sends one outbox item through `connector` (the account's). Sending an
 /// item that is already sent does nothing and returns it.
 pub async fn send_outbox_item(store: &Store, id: i64, connector: &dyn Connector, actor: &str) -> Result<OutboxItem, DeskError> {
-    let item = store.outbox_item(id).await?;
-    if item.state == OutboxState::Sent || !store.claim_reply(id).await? {
+    // Claimed first, read after: the text sent is the one the claim covers
+    // (an approver's edit that landed a moment ago included).
+    if !store.claim_reply(id).await? {
         return Ok(store.outbox_item(id).await?);
     }
+    let item = store.outbox_item(id).await?;
     let request = ReplyRequest {
         in_reply_to: item.in_reply_to.clone(),
         conversation: item.conversation.clone(),

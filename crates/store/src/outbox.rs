@@ -55,6 +55,11 @@ pub struct ReplyTarget<'a> {
     pub direct: bool,
 }
 
+/// How long a claim to send a reply holds: longer than a connector's whole
+/// retrying send (4 attempts of at most 30 s with backoff), so only a desk
+/// that died mid-send leaves one this old.
+pub const STALE_CLAIM_MS: i64 = 10 * 60 * 1000;
+
 impl Store {
     /// Stores a reply to send, with its case event, as one change to the case.
     pub async fn queue_reply(&self, target: &ReplyTarget<'_>, body: &str, actor: &str) -> Result<OutboxItem> {
@@ -162,13 +167,21 @@ impl Store {
     }
 
     /// Claims an item for sending: one attempt more, committed before the
-    /// network is called. `false` if it is sent already, or waits for (or
-    /// was refused) approval.
+    /// network is called. `false` if it is sent already, waits for (or was
+    /// refused) approval, or another desk or worker is sending it now (an
+    /// item stays claimed for [`STALE_CLAIM_MS`]; after that a crash is
+    /// assumed and it may be claimed again).
     pub async fn claim_reply(&self, id: i64) -> Result<bool> {
-        let done = sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state IN ('queued', 'sending', 'failed')")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = $2 WHERE id = $1 \
+             AND (state IN ('queued', 'failed') OR (state = 'sending' AND (claimed_at IS NULL OR claimed_at < $3)))",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now - STALE_CLAIM_MS)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

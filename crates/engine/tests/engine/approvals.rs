@@ -234,3 +234,30 @@ async fn a_rule_requires_approval_and_two_approvers_at_once_get_one_decision() {
         assert!(report.intact(), "{}: {:?}", db.url, report.broken);
     }
 }
+
+#[tokio::test]
+async fn the_suggested_templates_text_sent_without_its_name_still_waits_for_approval() {
+    for db in stores().await {
+        let (admin, _) = workspace(&db.store).await;
+        let legal = db.store.department_by_slug("legal").await.unwrap();
+        let q = InboxQuery { department_id: Some(legal.id), limit: 100, ..Default::default() };
+        let mut found = None;
+        for c in admin.inbox(q).await.unwrap().items {
+            if let Some(s) = admin.suggested_reply(c.id).await.unwrap().filter(|s| s.approval_required) {
+                found = Some((c, s));
+                break;
+            }
+        }
+        let (case, suggestion) = found.expect("a legal case whose suggestion needs approval");
+        // The template's words, lightly edited, with no template named: it waits.
+        let edited = format!("Hello again. {}", suggestion.text.replace("Thank you", "Thanks"));
+        let item = admin.queue_reply_from(case.id, &edited, false, None, false, None).await.unwrap();
+        assert_eq!(item.state, OutboxState::AwaitingApproval, "{}", db.url);
+        assert!(item.approval.as_ref().unwrap().reason.contains(&suggestion.template), "{}: {:?}", db.url, item.approval);
+        // A reply of the agent's own words does not (no rule asked for approval here).
+        let own = admin.queue_reply_from(case.id, "We have removed the reply and are looking into how it happened.", false, None, false, None).await;
+        let own = own.unwrap();
+        let tagged = db.store.case_tags(case.id).await.unwrap().iter().any(|t| t.starts_with("approval:"));
+        assert_eq!(own.state == OutboxState::AwaitingApproval, tagged, "{}: {:?}", db.url, own.state);
+    }
+}

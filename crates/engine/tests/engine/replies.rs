@@ -141,6 +141,17 @@ async fn a_reply_is_stored_then_sent_once_in_the_thread_and_survives_a_crash_and
         .unwrap();
         let pending: Vec<i64> = s.pending_replies().await.unwrap().iter().map(|i| i.id).collect();
         assert_eq!(pending, vec![second.id], "{}: the crashed send waits to be finished", db.url);
+        // While the claim is fresh it may be another desk sending right now: nobody else sends it.
+        let other = send_outbox_item(s, second.id, &net, "kofi").await.unwrap();
+        assert_eq!(other.state, OutboxState::Sending, "{}", db.url);
+        assert_eq!(net.by_key.lock().unwrap().len(), 2, "{}: not sent a second time meanwhile", db.url);
+        // Once the claim is older than any send can take, the sender is taken to have died.
+        sqlx::query("UPDATE outbox SET claimed_at = claimed_at - $1 WHERE id = $2")
+            .bind(switchboard_store::outbox::STALE_CLAIM_MS + 1)
+            .bind(second.id)
+            .execute(s.pool())
+            .await
+            .unwrap();
         let done = send_outbox_item(s, second.id, &net, "me").await.unwrap();
         assert_eq!(done.state, OutboxState::Sent, "{}", db.url);
         assert_eq!(net.by_key.lock().unwrap().len(), 2, "{}: the network made two statuses, not three", db.url);
