@@ -103,6 +103,16 @@ impl Desk {
     }
 
     /// The case as an action left it (the action was checked).
+    /// After a person moved, handed off, assigned or re-statused a case: the
+    /// team's `case_updated` rules run on it (a department that needs
+    /// approval, say) and its priority is refreshed. The change itself is
+    /// committed already; a rule that cannot run does not undo it (the
+    /// team's rules are checked when saved, so this is a database failure,
+    /// which the next action or tick meets again).
+    async fn after_change(&self, case_id: i64) {
+        let _ = self.case_updated(case_id, switchboard_core::time::now_ms()).await;
+    }
+
     async fn detail(&self, case_id: i64) -> Result<CaseDetail, DeskError> {
         let mut detail = self.store.case_detail(case_id).await?;
         // The playbook's suggestion; a case view never fails for want of one.
@@ -122,6 +132,7 @@ impl Desk {
         let p = if own { Permission::WorkCase } else { Permission::AssignCase };
         self.require_on_case(p, case_id).await?;
         self.store.assign(case_id, member_id, &self.me.handle, expected_version).await?;
+        self.after_change(case_id).await;
         self.detail(case_id).await
     }
 
@@ -129,6 +140,7 @@ impl Desk {
     pub async fn move_to(&self, case_id: i64, department_id: Option<i64>, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
         self.require_on_case(Permission::MoveCase, case_id).await?;
         self.store.move_to(case_id, department_id, &self.me.handle, expected_version).await?;
+        self.after_change(case_id).await;
         self.detail(case_id).await
     }
 
@@ -137,12 +149,14 @@ impl Desk {
     pub async fn hand_off(&self, case_id: i64, department_id: i64, reason: &str, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
         self.require_on_case(Permission::MoveCase, case_id).await?;
         self.store.hand_off(case_id, department_id, reason, &self.me.handle, expected_version).await?;
+        self.after_change(case_id).await;
         self.detail(case_id).await
     }
 
     pub async fn set_status(&self, case_id: i64, status: CaseStatus, expected_version: Option<i64>) -> Result<CaseDetail, DeskError> {
         self.require_on_case(Permission::WorkCase, case_id).await?;
         self.store.set_status(case_id, status, &self.me.handle, expected_version).await?;
+        self.after_change(case_id).await;
         self.detail(case_id).await
     }
 

@@ -67,3 +67,31 @@ async fn a_hand_off_moves_the_case_with_its_reason_on_the_timeline() {
         assert!(handed.iter().any(|c| c.id == case.id), "{}: the report counts the hand-off", db.url);
     }
 }
+
+#[tokio::test]
+async fn a_hand_off_runs_the_case_updated_rules_so_the_new_departments_approval_holds() {
+    for db in stores().await {
+        let admin = Desk::with_store(db.store.clone()).await.unwrap();
+        admin.load_demo().await.unwrap();
+        for ch in db.store.channels().await.unwrap() {
+            db.store.upsert_account(&ch, &format!("lumen-{ch}"), "http://127.0.0.1:9", &serde_json::json!({}), None).await.unwrap();
+        }
+        let rules = format!(
+            "[[rule]]\nname = \"IR approves its replies\"\non = [\"case_updated\"]\nwhen = {{ department = \"investor-relations\" }}\nthen = [{{ require_approval = \"investor-relations\" }}]\n\n{}",
+            switchboard_rules::defaults::RULES
+        );
+        admin.save_rules(&rules).await.unwrap();
+        let cc = db.store.department_by_slug("contact-centre").await.unwrap();
+        let ir = db.store.department_by_slug("investor-relations").await.unwrap();
+        let q = InboxQuery { department_id: Some(cc.id), limit: 100, ..Default::default() };
+        let case = admin.inbox(q).await.unwrap().items[0].clone();
+        assert!(!db.store.case_tags(case.id).await.unwrap().iter().any(|t| t.starts_with("approval:")), "{}", db.url);
+
+        // Nobody calls the rules by hand: the hand-off itself does.
+        let d = desk_as(&db.url, "ana").await.hand_off(case.id, ir.id, "Asks about the share price", None).await.unwrap();
+        assert!(d.case.version > case.version, "{}", db.url);
+        assert!(db.store.case_tags(case.id).await.unwrap().contains(&"approval:investor-relations".to_string()), "{}", db.url);
+        let item = admin.queue_reply(case.id, "Thanks, we will come back to you", false).await.unwrap();
+        assert_eq!(item.state, switchboard_core::outbox::OutboxState::AwaitingApproval, "{}", db.url);
+    }
+}
