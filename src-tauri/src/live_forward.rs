@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use switchboard_engine::Desk;
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
+
+use crate::commands::Workspace;
 
 /// Starts forwarding for as long as the app runs; a lost subscription is
 /// opened again (the window is told to resync, as events may have been missed).
@@ -15,7 +17,11 @@ pub fn start(desk: Desk, handle: tauri::AppHandle) {
             match desk.subscribe().await {
                 Ok(mut stream) => {
                     while let Some(ev) = stream.next().await {
-                        let _ = handle.emit("case-changed", &ev);
+                        // Nothing reaches a window nobody is signed in to.
+                        let signed_in = handle.state::<Workspace>().desk().is_ok_and(|d| !d.needs_sign_in());
+                        if signed_in {
+                            let _ = handle.emit("case-changed", &ev);
+                        }
                     }
                 }
                 Err(e) => eprintln!("switchboard: live updates unavailable: {}", e.message),

@@ -33,6 +33,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     let desk = Desk::open(cli.db.as_deref()).await?;
+    // The desk's own work on the team's behalf (polling, sending, rules,
+    // timers) is done by a signed-in member's desk only, like every change.
+    let background = matches!(cli.command, Command::Serve(_) | Command::Leases | Command::Triage | Command::Poll { .. } | Command::Send);
+    if background && desk.needs_sign_in() {
+        bail!("this team workspace asks desks to sign in first: switchboard signin HANDLE (a worker signs in as a member too)");
+    }
     match cli.command {
         Command::Import { file, preset, map, channel, labels } => {
             let layout = match (preset, map) {

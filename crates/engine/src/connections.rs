@@ -230,6 +230,9 @@ impl Desk {
     /// Failures are recorded on their account or reply; the count of new
     /// posts stored is returned (the app refreshes when it is not zero).
     pub async fn run_due(&self, now: i64) -> Result<usize, DeskError> {
+        if self.needs_sign_in() {
+            return Err(crate::signin::sign_in_first());
+        }
         let mut stored = 0;
         for account in self.store().accounts().await? {
             if !account.enabled || account.next_poll_at.is_some_and(|t| t > now) {
@@ -261,6 +264,9 @@ impl Desk {
     /// interrupted), each through its account's connector; returns them as
     /// they ended. One failing reply does not stop the others.
     pub async fn send_pending_replies(&self) -> Result<Vec<Result<OutboxItem, DeskError>>, DeskError> {
+        if self.needs_sign_in() {
+            return Err(crate::signin::sign_in_first());
+        }
         self.send_replies(true).await
     }
 

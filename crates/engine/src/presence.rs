@@ -70,6 +70,9 @@ impl Desk {
     }
 
     async fn write(&self, session: &str, state: Option<PresenceState>, case_id: Option<i64>) -> Result<bool, DeskError> {
+        if self.needs_sign_in() {
+            return Err(crate::signin::sign_in_first());
+        }
         let me = self.me();
         let w = PresenceWrite { member_id: me.id, actor: &me.handle, session, state, case_id, now: now_ms(), ttl_ms: PRESENCE_TTL_MS };
         Ok(self.store().write_presence(w).await?)

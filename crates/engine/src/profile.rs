@@ -133,11 +133,28 @@ pub fn split_password(url: &str) -> Result<(String, Option<Secret>), DeskError> 
     let mut parsed = url::Url::parse(url).map_err(|e| {
         DeskError::invalid(format!("{} is not a database URL: {e}", switchboard_store::redact_url(url)))
     })?;
-    let password = parsed
+    let mut password = parsed
         .password()
         .map(|p| Secret::new(percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned()));
     if password.is_some() {
         parsed.set_password(None).map_err(|()| DeskError::invalid("this URL cannot carry a password"))?;
+    }
+    // `?password=...` is a password too: taken out of the URL the same way.
+    let pairs: Vec<(String, String)> = parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case("password")) {
+        let mut kept = Vec::new();
+        for (k, v) in pairs {
+            if k.eq_ignore_ascii_case("password") {
+                password = password.or(Some(Secret::new(v)));
+            } else {
+                kept.push((k, v));
+            }
+        }
+        if kept.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(kept);
+        }
     }
     Ok((parsed.to_string(), password))
 }
@@ -194,5 +211,11 @@ mod tests {
         assert_eq!(same, "postgres://ana@db.example/team");
         assert!(none.is_none());
         assert!(split_password("not a url").is_err());
+        // A password in the query comes out too, the other parameters stay.
+        let (url, pw) = split_password("postgres://ana@db.example/team?password=s%26cret&sslmode=require").unwrap();
+        assert_eq!(url, "postgres://ana@db.example/team?sslmode=require");
+        assert_eq!(pw.unwrap().expose(), "s&cret");
+        let (url, _) = split_password("postgres://ana@db.example/team?PASSWORD=x").unwrap();
+        assert_eq!(url, "postgres://ana@db.example/team");
     }
 }

@@ -68,6 +68,9 @@ pub fn verify_passphrase(passphrase: &Secret, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(passphrase.expose().as_bytes(), &h).is_ok())
 }
 
+/// The longest handle a sign-in is tried with.
+const MAX_HANDLE: usize = 64;
+
 fn check_passphrase(p: &Secret) -> Result<(), DeskError> {
     let n = p.expose().chars().count();
     if n < MIN_PASSPHRASE {
@@ -177,12 +180,15 @@ impl Desk {
         }
         let handle = handle.trim().trim_start_matches('@');
         let own = handle == self.me().handle;
-        if !own {
+        // The first passphrase of a team PostgreSQL turns signing in on for
+        // every desk: an admin's step, so an agent cannot lock the admin out.
+        let first_on_team = self.store().backend() == Backend::Postgres && !self.store().sign_in_enabled().await?;
+        if !own || first_on_team {
             self.require(Permission::ManageMembers)?;
         }
         check_passphrase(passphrase)?;
         let member = self.member_by_handle(handle).await?;
-        if !own && self.store().backend() == Backend::Postgres && !self.store().sign_in_enabled().await? {
+        if !own && first_on_team {
             return Err(DeskError::invalid(format!(
                 "set your own passphrase first (`switchboard members passphrase {}`): once a team workspace has one, desks must sign in",
                 self.me().handle
@@ -221,6 +227,13 @@ impl Desk {
     /// `unauthenticated` and audited; the same words whichever it was.
     pub async fn sign_in(&self, handle: &str, passphrase: &Secret) -> Result<Desk, DeskError> {
         let handle = handle.trim().trim_start_matches('@');
+        // Bounded before anything is hashed or recorded: a megabyte "passphrase"
+        // or handle is refused at once (and the refusal logged, shortened).
+        if handle.chars().count() > MAX_HANDLE || passphrase.expose().chars().count() > MAX_PASSPHRASE {
+            let short: String = handle.chars().take(MAX_HANDLE).collect();
+            self.store().record_refused_sign_in(&short, None, &desk_label()).await?;
+            return Err(DeskError::unauthenticated(format!("wrong handle or passphrase for {short:?}")));
+        }
         let member = self.store().members().await?.into_iter().find(|m| m.handle == handle);
         let hash = match &member {
             Some(m) => self.store().member_passphrase_hash(m.id).await?,

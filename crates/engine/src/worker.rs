@@ -154,6 +154,10 @@ impl Desk {
     /// read from the database's clock as the round goes. Leases held are renewed while
     /// the round runs.
     pub async fn run_due_leased(&self, worker: &Worker, now: i64) -> Result<RoundOutcome, DeskError> {
+        // Work on the team's behalf is done by a signed-in member's desk only.
+        if self.needs_sign_in() {
+            return Err(crate::signin::sign_in_first());
+        }
         let round = self.leased_round(worker, now);
         tokio::pin!(round);
         let out = tokio::select! {

@@ -80,13 +80,26 @@ impl Backend {
 
 /// The URL with any password replaced, fit for messages and the UI.
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        if let Some((creds, host)) = rest.rsplit_once('@') {
-            let user = creds.split(':').next().unwrap_or("");
-            return format!("{scheme}://{user}@{host}");
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((creds, host)) => format!("{scheme}://{}@{host}", creds.split(':').next().unwrap_or("")),
+            None => base.to_string(),
+        },
+        None => base.to_string(),
+    };
+    // A password may also ride in the query (`?password=...`): left out too.
+    if let Some(q) = query {
+        let kept: Vec<&str> = q.split('&').filter(|p| !p.to_ascii_lowercase().starts_with("password=")).collect();
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept.join("&"));
         }
     }
-    url.to_string()
+    out
 }
 
 /// Where the data lives, for people: a SQLite file's path, or the server URL
@@ -208,6 +221,8 @@ mod tests {
     fn passwords_never_leave_the_url() {
         assert_eq!(redact_url("postgres://ana:s3cret@db.example:5432/team"), "postgres://ana@db.example:5432/team");
         assert_eq!(redact_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+        assert_eq!(redact_url("postgres://ana@db/team?password=s3cret&sslmode=require"), "postgres://ana@db/team?sslmode=require");
+        assert_eq!(redact_url("postgres://ana:a@db/team?Password=b"), "postgres://ana@db/team");
     }
 
     #[test]
