@@ -12,6 +12,8 @@ use switchboard_core::approval::ApprovalQueueItem;
 use switchboard_core::time::to_rfc3339;
 use switchboard_engine::Desk;
 
+use crate::terminal::clean;
+
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum ApprovalsWhat {
     /// The replies waiting for this member's decision, oldest first.
@@ -36,9 +38,6 @@ pub enum ApprovalsWhat {
     },
 }
 
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}
 
 fn print_item(i: &ApprovalQueueItem) {
     let a = &i.approval;

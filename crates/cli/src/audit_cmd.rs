@@ -12,6 +12,8 @@ use switchboard_core::time::to_rfc3339;
 use switchboard_engine::Desk;
 use switchboard_store::audit::AuditRecord;
 
+use crate::terminal::clean;
+
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum AuditWhat {
     /// Check the whole chain; name the first entry altered, unlinked or deleted.
@@ -29,9 +31,6 @@ pub enum AuditWhat {
     },
 }
 
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
 
 fn describe(e: &AuditRecord) -> String {
     format!("#{} at {} by {}: {} on {}", e.seq, to_rfc3339(e.at), clean(&e.actor), clean(&e.action), clean(&e.subject))

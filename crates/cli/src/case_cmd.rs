@@ -10,6 +10,8 @@ use clap::Subcommand;
 use switchboard_core::view::CaseDetail;
 use switchboard_engine::Desk;
 
+use crate::terminal::{clean, clean_lines};
+
 #[derive(Subcommand)]
 pub enum CaseWhat {
     /// The case, its posts and its timeline (`--json` for the whole detail).
@@ -69,7 +71,7 @@ pub async fn run(desk: &Desk, what: CaseWhat) -> Result<ExitCode> {
             desk.assign(case, member, None).await?
         }
     };
-    let last = detail.events.last().map(|e| e.summary.as_str()).unwrap_or("");
+    let last = detail.events.last().map(|e| clean(&e.summary)).unwrap_or_default();
     println!("case #{} (version {}): {last}", detail.case.id, detail.case.version);
     Ok(ExitCode::SUCCESS)
 }
@@ -81,17 +83,15 @@ fn print_case(d: &CaseDetail) {
         c.id,
         c.channel,
         c.status.as_str(),
-        c.department.as_deref().unwrap_or("-"),
-        c.assignee.as_deref().unwrap_or("-"),
+        clean(c.department.as_deref().unwrap_or("-")),
+        clean(c.assignee.as_deref().unwrap_or("-")),
         c.version
     );
     for e in &d.events {
         let at = switchboard_core::time::to_rfc3339(e.at);
-        println!("  {at}  {:<14} {:<10} {}", e.kind.as_str(), e.actor, e.summary);
-        if let Some(body) = &e.body {
-            for line in body.lines() {
-                println!("      {line}");
-            }
+        println!("  {at}  {:<14} {:<10} {}", e.kind.as_str(), clean(&e.actor), clean(&e.summary));
+        for line in e.body.as_deref().map(clean_lines).into_iter().flatten() {
+            println!("      {line}");
         }
     }
 }

@@ -39,6 +39,7 @@ mod presence_cmd;
 mod report_cmd;
 mod serve_cmd;
 mod team_cmd;
+mod terminal;
 mod workspace_cmd;
 
 use std::path::PathBuf;

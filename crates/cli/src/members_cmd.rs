@@ -12,6 +12,8 @@ use anyhow::{bail, Result};
 use switchboard_core::desk::Role;
 use switchboard_engine::Desk;
 
+use crate::terminal::clean;
+
 /// The workspace setting the desk reads its member from (see the engine's desk).
 const ME_SETTING: &str = "desk.member";
 
@@ -43,9 +45,6 @@ pub enum DeskWhat {
     As { handle: String },
 }
 
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
 
 pub async fn members(desk: &Desk, what: MembersWhat) -> Result<ExitCode> {
     let store = desk.store();

@@ -21,6 +21,8 @@ use anyhow::Result;
 use switchboard_core::presence::{PresenceState, HEARTBEAT_MS};
 use switchboard_engine::Desk;
 
+use crate::terminal::clean;
+
 /// The desk session this command speaks for.
 const SESSION: &str = "cli";
 
@@ -60,9 +62,6 @@ pub struct Hold {
     hold: Option<u64>,
 }
 
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
 
 pub async fn run(desk: &Desk, what: Option<PresenceWhat>) -> Result<ExitCode> {
     let (state, case, hold) = match what.unwrap_or(PresenceWhat::List { json: false }) {

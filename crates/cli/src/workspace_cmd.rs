@@ -13,6 +13,8 @@ use switchboard_engine::signin::{connect_team, use_local};
 use switchboard_engine::Desk;
 use switchboard_vault::{Secret, Vault};
 
+use crate::terminal::clean;
+
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum WorkspaceWhat {
     /// Open this team PostgreSQL from now on (checked first). The password
@@ -75,9 +77,6 @@ pub async fn change(what: &WorkspaceWhat) -> Result<Option<ExitCode>> {
     }
 }
 
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
 
 /// `workspace` (show).
 pub async fn show(desk: &Desk) -> Result<ExitCode> {
