@@ -60,6 +60,27 @@ pub struct ReplyTarget<'a> {
 /// that died mid-send leaves one this old.
 pub const STALE_CLAIM_MS: i64 = 10 * 60 * 1000;
 
+/// Who claims, as stored in `claimed_by`: `host/pid-start` (this process).
+fn claimer() -> String {
+    format!("{}/{}", host(), crate::live::ORIGIN.as_str())
+}
+
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
+}
+
+/// Whether the process behind a `claimed_by` is known to be gone: it ran on
+/// this machine, is not this process, and its pid runs no more. Elsewhere
+/// (or unknowable) it is taken as alive, and the claim waits to go stale.
+fn claimer_gone(by: &str) -> bool {
+    let Some((claim_host, origin)) = by.rsplit_once('/') else { return false };
+    if claim_host.is_empty() || claim_host != host() || origin == crate::live::ORIGIN.as_str() {
+        return false;
+    }
+    let Some(pid) = origin.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
+    cfg!(target_os = "linux") && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 impl Store {
     /// Stores a reply to send, with its case event, as one change to the case.
     pub async fn queue_reply(&self, target: &ReplyTarget<'_>, body: &str, actor: &str) -> Result<OutboxItem> {
@@ -168,18 +189,42 @@ impl Store {
 
     /// Claims an item for sending: one attempt more, committed before the
     /// network is called. `false` if it is sent already, waits for (or was
-    /// refused) approval, or another desk or worker is sending it now (an
-    /// item stays claimed for [`STALE_CLAIM_MS`]; after that a crash is
-    /// assumed and it may be claimed again).
+    /// refused) approval, or another desk or worker is sending it now. A
+    /// claim holds for [`STALE_CLAIM_MS`], unless the process that made it
+    /// is known to be gone (on this machine, its pid no longer runs: a
+    /// killed command), whose send is then finished at once.
     pub async fn claim_reply(&self, id: i64) -> Result<bool> {
         let now = now_ms();
+        let me = claimer();
         let done = sqlx::query(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = $2 WHERE id = $1 \
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = $2, claimed_by = $4 WHERE id = $1 \
              AND (state IN ('queued', 'failed') OR (state = 'sending' AND (claimed_at IS NULL OR claimed_at < $3)))",
         )
         .bind(id)
         .bind(now)
         .bind(now - STALE_CLAIM_MS)
+        .bind(me.clone())
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let held: Option<(String, Option<String>)> = sqlx::query_as("SELECT state, claimed_by FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some((state, Some(by))) = held else { return Ok(false) };
+        if state != "sending" || !claimer_gone(&by) {
+            return Ok(false);
+        }
+        // Taken over from the dead claimer only: of two desks noticing at once, one wins.
+        let done = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, claimed_at = $2, claimed_by = $3 WHERE id = $1 AND state = 'sending' AND claimed_by = $4",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(me)
+        .bind(by)
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
