@@ -196,7 +196,7 @@ impl Desk {
     }
 
     /// The connector of a stored account.
-    async fn connector_of(&self, account_id: i64) -> Result<Box<dyn Connector>, DeskError> {
+    pub(crate) async fn connector_of(&self, account_id: i64) -> Result<Box<dyn Connector>, DeskError> {
         let account = self.store().account(account_id).await?;
         let (config, _) = self.store().account_state(account_id).await?;
         connector_for(&account, &config, self.vault())

@@ -50,6 +50,8 @@ pub struct Worker {
     held: Mutex<BTreeSet<String>>,
     /// Leases the renewal found taken by another holder, for the next report.
     lost: Mutex<Vec<String>>,
+    /// Accounts this machine cannot work (no credentials here), already reported.
+    unworkable: Mutex<BTreeSet<i64>>,
     /// The database's clock minus this host's (ms), measured each round:
     /// lease instants are on the database's clock, shared by every host.
     skew_ms: AtomicI64,
@@ -68,7 +70,7 @@ impl Worker {
     fn build(member_handle: &str, lease_ms: i64) -> Worker {
         let random = std::hash::RandomState::new().hash_one((std::process::id(), std::time::SystemTime::now()));
         let id = format!("{member_handle}@{}:{}#{:08x}", host_name(), std::process::id(), random as u32);
-        Worker { id, lease_ms, poll_every_ms: FEED_EVERY_MS, held: Mutex::default(), lost: Mutex::default(), skew_ms: AtomicI64::new(0) }
+        Worker { id, lease_ms, poll_every_ms: FEED_EVERY_MS, held: Mutex::default(), lost: Mutex::default(), unworkable: Mutex::default(), skew_ms: AtomicI64::new(0) }
     }
 
     /// The worker of `desk`'s member with leases of [`DEFAULT_LEASE_MS`]
@@ -184,6 +186,24 @@ impl Desk {
             worker.set_held(&name, false);
         }
         for account in accounts.iter().filter(|a| a.enabled) {
+            // An account whose credentials are not in this machine's keychain
+            // is left (its lease not taken, or given back) to a desk or worker
+            // that has them; said once, not every round.
+            if let Err(e) = self.connector_of(account.id).await {
+                let name = account_lease(account.id);
+                if worker.holds(&name) {
+                    self.store().release_lease(&name, worker.id()).await?;
+                    worker.set_held(&name, false);
+                    out.lost.push(name);
+                }
+                if worker.unworkable.lock().map(|mut u| u.insert(account.id)).unwrap_or(false) {
+                    out.errors.push(format!("{} {}: not worked here, left to another worker: {}", account.network, account.name, e.message));
+                }
+                continue;
+            }
+            if let Ok(mut u) = worker.unworkable.lock() {
+                u.remove(&account.id);
+            }
             if !self.hold(worker, &account_lease(account.id), &mut out).await? {
                 continue;
             }

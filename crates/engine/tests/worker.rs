@@ -68,3 +68,28 @@ async fn one_desk_works_an_account_until_its_lease_expires_then_the_other_takes_
         assert!(Worker::new("a", 10).is_err(), "a lease too short to renew is refused");
     }
 }
+
+#[tokio::test]
+async fn an_account_this_machine_has_no_credentials_for_is_left_to_another_worker() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/f.xml")).respond_with(ResponseTemplate::new(200).set_body_string(FEED)).mount(&server).await;
+    for db in stores().await {
+        let url = &db.url;
+        let desk = Desk::with_store(db.store.clone()).await.unwrap();
+        let feed = desk.connect_feed(&format!("{}/f.xml", server.uri()), Some("Reviews"), Some("reviews")).await.unwrap();
+        // Connected from another machine: its token is in that machine's keychain, not here.
+        let elsewhere = db.store.upsert_account("mastodon", "lumen", "http://127.0.0.1:9", &serde_json::json!({}), None).await.unwrap();
+        let w = Worker::new("a", 60_000).unwrap();
+        let now = switchboard_core::time::now_ms();
+
+        let r = desk.run_due_leased(&w, now).await.unwrap();
+        assert!(r.taken.contains(&format!("account:{}", feed.id)), "{url}: {r:?}");
+        assert!(!r.taken.contains(&format!("account:{}", elsewhere.id)), "{url}: {r:?}");
+        assert!(db.store.lease(&format!("account:{}", elsewhere.id)).await.unwrap().is_none(), "{url}: nobody holds it for nothing");
+        let said: Vec<_> = r.errors.iter().filter(|e| e.contains("not worked here")).collect();
+        assert_eq!(said.len(), 1, "{url}: said once: {:?}", r.errors);
+        // The next round does not say it again.
+        let r = desk.run_due_leased(&w, now + 1_000).await.unwrap();
+        assert!(!r.errors.iter().any(|e| e.contains("not worked here")), "{url}: {:?}", r.errors);
+    }
+}
