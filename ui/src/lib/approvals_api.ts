@@ -5,6 +5,7 @@
 import { call } from './api';
 import type { ApprovalQueueItem } from './bindings/ApprovalQueueItem';
 import type { OutboxItem } from './bindings/OutboxItem';
+import { onAppEvent } from './app_events';
 
 export const approvalsApi = {
   /** The replies waiting for this member's decision, oldest first. */
@@ -28,17 +29,7 @@ export const APPROVAL_EVENTS = ['approval_requested', 'reply_approved', 'reply_r
  *  desk), inside the app; returns the unsubscribe. Outside Tauri (tests, browser dev) it does nothing. */
 export function listenApprovals(onchange: () => void): () => void {
   if (typeof window === 'undefined' || !('__TAURI_INTERNALS__' in window)) return () => {};
-  let stop: (() => void) | undefined;
-  let gone = false;
-  import('@tauri-apps/api/event')
-    .then(({ listen }) => listen<{ kind: string }>('case-changed', (e) => APPROVAL_EVENTS.includes(e.payload.kind) && onchange()))
-    .then((unlisten) => {
-      if (gone) unlisten();
-      else stop = unlisten;
-    })
-    .catch(() => {});
-  return () => {
-    gone = true;
-    stop?.();
-  };
+  return onAppEvent<{ kind: string }>('case-changed', (ev) => {
+    if (APPROVAL_EVENTS.includes(ev.kind)) onchange();
+  });
 }

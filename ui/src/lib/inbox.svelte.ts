@@ -11,6 +11,7 @@ import type { CaseStatus } from './bindings/CaseStatus';
 import type { CaseSummary } from './bindings/CaseSummary';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { LiveEvent } from './bindings/LiveEvent';
+import { onAppEvent } from './app_events';
 
 export const PAGE_SIZE = 100;
 /** How long a burst of live events is gathered before the inbox and open case refresh. */
@@ -109,8 +110,11 @@ export class InboxStore {
 
   loadPage(offset: number): Promise<void> {
     if (this.pages.has(offset)) return Promise.resolve();
-    const pending = this.inflight.get(offset);
-    if (pending) return pending;
+    return this.inflight.get(offset) ?? this.fetchPage(offset, true);
+  }
+
+  /** Reads page `offset` (kept in `inflight` while it comes); a failure is shown when `report`. */
+  private fetchPage(offset: number, report: boolean): Promise<void> {
     const generation = this.generation;
     const promise = api
       .inbox(toQuery(this.filters, offset))
@@ -121,7 +125,7 @@ export class InboxStore {
         this.evict(offset);
       })
       .catch((e) => {
-        if (generation === this.generation) errors.show(e);
+        if (report && generation === this.generation) errors.show(e);
       })
       .finally(() => {
         if (this.inflight.get(offset) === promise) this.inflight.delete(offset);
@@ -173,18 +177,9 @@ export class InboxStore {
 
   /** Starts listening for `case-changed` (the app's live updates); returns the stop function. */
   listenLive(): () => void {
-    let stop: (() => void) | undefined;
-    let gone = false;
-    import('@tauri-apps/api/event')
-      .then(({ listen }) => listen<LiveEvent>('case-changed', (e) => this.caseChanged(e.payload)))
-      .then((unlisten) => {
-        if (gone) unlisten();
-        else stop = unlisten;
-      })
-      .catch(() => {});
+    const stop = onAppEvent<LiveEvent>('case-changed', (ev) => this.caseChanged(ev));
     return () => {
-      gone = true;
-      stop?.();
+      stop();
       if (this.liveTimer) clearTimeout(this.liveTimer);
       this.liveTimer = null;
     };
@@ -209,21 +204,8 @@ export class InboxStore {
 
   /** Reads the loaded pages again in place, keeping the selection and the scroll. */
   refresh() {
-    const generation = this.generation;
     for (const offset of [...this.pages.keys()]) {
-      if (this.inflight.has(offset)) continue;
-      const promise = api
-        .inbox(toQuery(this.filters, offset))
-        .then((page) => {
-          if (generation !== this.generation) return;
-          this.pages.set(offset, page.items);
-          this.total = page.total;
-        })
-        .catch(() => {})
-        .finally(() => {
-          if (this.inflight.get(offset) === promise) this.inflight.delete(offset);
-        });
-      this.inflight.set(offset, promise);
+      if (!this.inflight.has(offset)) void this.fetchPage(offset, false);
     }
   }
 

@@ -10,6 +10,7 @@ import type { LiveEvent } from './bindings/LiveEvent';
 import type { Presence } from './bindings/Presence';
 import type { PresenceState } from './bindings/PresenceState';
 import { HEARTBEAT_MS, presenceApi } from './presence_api';
+import { onAppEvent } from './app_events';
 
 export class TeamPresence {
   /** Who else views or drafts on which case. */
@@ -25,7 +26,6 @@ export class TeamPresence {
   private users = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private unlisten: (() => void) | null = null;
-  private gone = false;
 
   /** What this desk does now; sent at once if it changed. */
   setActivity(caseId: number | null, state: PresenceState) {
@@ -74,7 +74,6 @@ export class TeamPresence {
   }
 
   private start() {
-    this.gone = false;
     this.beat();
     void this.refresh();
     this.timer = setInterval(() => {
@@ -85,19 +84,12 @@ export class TeamPresence {
     if (typeof window !== 'undefined') {
       window.addEventListener('pagehide', this.leave);
       if ('__TAURI_INTERNALS__' in window) {
-        import('@tauri-apps/api/event')
-          .then(({ listen }) => listen<LiveEvent>('case-changed', (e) => this.heard(e.payload)))
-          .then((unlisten) => {
-            if (this.gone) unlisten();
-            else this.unlisten = unlisten;
-          })
-          .catch(() => {});
+        this.unlisten = onAppEvent<LiveEvent>('case-changed', (ev) => this.heard(ev));
       }
     }
   }
 
   private stop() {
-    this.gone = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.unlisten?.();
