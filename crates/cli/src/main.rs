@@ -38,6 +38,7 @@ mod oauth_cmd;
 mod presence_cmd;
 mod report_cmd;
 mod serve_cmd;
+mod signals;
 mod team_cmd;
 mod terminal;
 mod workspace_cmd;

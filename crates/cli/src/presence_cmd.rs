@@ -22,6 +22,7 @@ use switchboard_core::presence::{PresenceState, HEARTBEAT_MS};
 use switchboard_engine::Desk;
 
 use crate::terminal::clean;
+use crate::signals::shutdown_signal;
 
 /// The desk session this command speaks for.
 const SESSION: &str = "cli";
@@ -117,24 +118,3 @@ async fn list(desk: &Desk, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completes on the first SIGINT or SIGTERM (Ctrl-C on other systems).
-fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        Ok(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-    }
-}

@@ -15,6 +15,7 @@ use clap::Args;
 use switchboard_core::time::{now_ms, to_rfc3339};
 use switchboard_engine::worker::{serve, RoundOutcome, Worker, DEFAULT_LEASE_MS};
 use switchboard_engine::Desk;
+use crate::signals::shutdown_signal;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -89,27 +90,6 @@ fn report(r: &RoundOutcome) {
     println!("{} {}", to_rfc3339(now_ms()), parts.join("; "));
 }
 
-/// Completes on the first SIGINT or SIGTERM (Ctrl-C on other systems).
-fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        Ok(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-    }
-}
 
 /// `switchboard leases`: every lease, its holder and how long it has left.
 pub async fn leases_cmd(desk: &Desk) -> Result<ExitCode> {
