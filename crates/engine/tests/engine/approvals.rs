@@ -15,13 +15,12 @@ use switchboard_core::case::{CaseSummary, EventKind};
 use switchboard_core::desk::Role;
 use switchboard_core::outbox::OutboxState;
 use switchboard_core::view::InboxQuery;
+use crate::desk_as;
 use switchboard_engine::replies::send_outbox_item;
 use switchboard_engine::{Desk, DeskError};
 use switchboard_store::testing::stores;
 use switchboard_store::Store;
 
-/// The setting the desk reads its member from.
-const ME_SETTING: &str = "desk.member";
 /// Rounds of two approvers deciding on the same reply at once.
 const RACE_ROUNDS: usize = 12;
 
@@ -50,14 +49,6 @@ impl Connector for Network {
 }
 
 /// A desk acting as member `handle`, on its own pool over `url`.
-async fn desk_as(url: &str, handle: &str) -> Desk {
-    let store = Store::connect(url).await.unwrap();
-    let m = store.members().await.unwrap().into_iter().find(|m| m.handle == handle).unwrap();
-    store.set_setting(ME_SETTING, &m.id.to_string()).await.unwrap();
-    let desk = Desk::with_store(store).await.unwrap();
-    assert_eq!(desk.me().handle, handle);
-    desk
-}
 
 /// The demo workspace with an account on every channel; its admin desk and
 /// an unassigned contact-centre case (ana's department).

@@ -7,24 +7,14 @@ use std::time::Instant;
 
 use switchboard_core::case::CaseSummary;
 use switchboard_core::view::InboxQuery;
+use crate::desk_as;
 use switchboard_engine::{Desk, DeskError};
 use switchboard_store::testing::stores;
 use switchboard_store::Store;
 
-/// The setting the desk reads its member from.
-const ME_SETTING: &str = "desk.member";
 /// Rounds of two desks claiming the same case at once.
 const ROUNDS: usize = 1_000;
 
-/// A desk acting as the demo member `handle`, on its own pool over `url`.
-async fn desk_as(url: &str, handle: &str) -> Desk {
-    let store = Store::connect(url).await.unwrap();
-    let m = store.members().await.unwrap().into_iter().find(|m| m.handle == handle).unwrap();
-    store.set_setting(ME_SETTING, &m.id.to_string()).await.unwrap();
-    let desk = Desk::with_store(store).await.unwrap();
-    assert_eq!(desk.me().handle, handle);
-    desk
-}
 
 /// The demo workspace with an account answering on every channel, and an
 /// unassigned contact-centre case (ana's and kofi's department).

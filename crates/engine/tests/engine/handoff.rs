@@ -6,19 +6,11 @@
 use switchboard_core::case::EventKind;
 use switchboard_core::report::ReportQuery;
 use switchboard_core::view::InboxQuery;
+use crate::desk_as;
 use switchboard_engine::Desk;
 use switchboard_store::testing::stores;
-use switchboard_store::Store;
 
-/// The setting the desk reads its member from.
-const ME_SETTING: &str = "desk.member";
 
-async fn desk_as(url: &str, handle: &str) -> Desk {
-    let store = Store::connect(url).await.unwrap();
-    let m = store.members().await.unwrap().into_iter().find(|m| m.handle == handle).unwrap();
-    store.set_setting(ME_SETTING, &m.id.to_string()).await.unwrap();
-    Desk::with_store(store).await.unwrap()
-}
 
 #[tokio::test]
 async fn a_hand_off_moves_the_case_with_its_reason_on_the_timeline() {

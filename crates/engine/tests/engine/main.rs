@@ -5,6 +5,7 @@ use switchboard_core::case::{CaseStatus, EventKind};
 use switchboard_core::view::InboxQuery;
 use switchboard_engine::Desk;
 use switchboard_store::testing::stores;
+use switchboard_store::Store;
 
 // Polling a connected account: the cursor contract.
 mod listen;
@@ -34,6 +35,23 @@ mod collision;
 mod approvals;
 // Hand-off to another department with a reason.
 mod handoff;
+
+/// The setting a local workspace remembers its desk's member in.
+const ME_SETTING: &str = "desk.member";
+
+/// A desk acting as the member `handle`, on `store`.
+pub(crate) async fn desk_on(store: &Store, handle: &str) -> Desk {
+    let m = store.members().await.unwrap().into_iter().find(|m| m.handle == handle).unwrap();
+    store.set_setting(ME_SETTING, &m.id.to_string()).await.unwrap();
+    let desk = Desk::with_store(store.clone()).await.unwrap();
+    assert_eq!(desk.me().handle, handle);
+    desk
+}
+
+/// A desk acting as the member `handle`, on its own pool over `url` (another desk).
+pub(crate) async fn desk_as(url: &str, handle: &str) -> Desk {
+    desk_on(&Store::connect(url).await.unwrap(), handle).await
+}
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_workspace_with_real_looking_work() {

@@ -9,21 +9,12 @@ use switchboard_core::alert::{Alert, AlertExample, AlertKind, AlertStatus, Sever
 use switchboard_core::case::CaseSummary;
 use switchboard_core::report::ReportQuery;
 use switchboard_core::view::InboxQuery;
+use crate::desk_on;
 use switchboard_engine::{Desk, DeskError};
 use switchboard_store::testing::stores;
 use switchboard_store::Store;
 
-/// The setting the desk reads its member from.
-const ME_SETTING: &str = "desk.member";
 
-/// A desk acting as the demo member `handle`.
-async fn desk_as(store: &Store, handle: &str) -> Desk {
-    let m = store.members().await.unwrap().into_iter().find(|m| m.handle == handle).unwrap();
-    store.set_setting(ME_SETTING, &m.id.to_string()).await.unwrap();
-    let desk = Desk::with_store(store.clone()).await.unwrap();
-    assert_eq!(desk.me().handle, handle);
-    desk
-}
 
 /// The demo workspace, opened by its first member (the admin), with an
 /// account to answer on every channel and one open alert.
@@ -76,12 +67,12 @@ async fn an_agent_cannot_edit_rules_and_an_executive_cannot_reply() {
         let rules = admin.config_text("rules").await.unwrap();
         let before = db.store.active_config("rules").await.unwrap().map(|c| c.version);
 
-        let ana = desk_as(&db.store, "ana").await;
+        let ana = desk_on(&db.store, "ana").await;
         forbidden(ana.save_rules(&rules).await.unwrap_err(), "ana (agent)", "may not edit the rules");
         forbidden(ana.dry_run(&rules, 0, 10).await.unwrap_err(), "ana (agent)", "edit the rules");
         assert_eq!(db.store.active_config("rules").await.unwrap().map(|c| c.version), before, "{}: nothing saved", db.url);
 
-        let dana = desk_as(&db.store, "dana").await;
+        let dana = desk_on(&db.store, "dana").await;
         let err = dana.queue_reply(case.id, "We are on it", false).await.unwrap_err();
         assert_eq!(err.message, "dana (executive) may not reply to customers", "{}", db.url);
         assert_eq!(err.code, "forbidden");
@@ -112,7 +103,7 @@ async fn an_agent_works_their_own_department_and_unrouted_cases() {
         let mine = contact_centre_case(&admin).await;
         let theirs = admin.move_to(mine.id, Some(legal.id), None).await.unwrap().case;
         let other = all.iter().find(|c| c.department_id.is_some_and(|d| d != theirs.department_id.unwrap_or(0)) && c.id != mine.id);
-        let ana = desk_as(&db.store, "ana").await;
+        let ana = desk_on(&db.store, "ana").await;
 
         // Another department's case: readable, not workable.
         assert_eq!(ana.case_detail(theirs.id).await.unwrap().case.id, theirs.id);
@@ -128,7 +119,7 @@ async fn an_agent_works_their_own_department_and_unrouted_cases() {
         // Once in Legal it is out of her hands.
         assert_eq!(ana.add_note(unrouted.id, "again".into()).await.unwrap_err().code, "forbidden");
         // A lead works every department's cases, and a missing case is still not_found.
-        let mei = desk_as(&db.store, "mei").await;
+        let mei = desk_on(&db.store, "mei").await;
         mei.add_note(theirs.id, "lead here".into()).await.unwrap();
         if let Some(o) = other {
             mei.add_note(o.id, "and here".into()).await.unwrap();
@@ -179,11 +170,11 @@ async fn every_role_against_a_command_of_each_kind() {
         let playbook = admin.config_text("playbook").await.unwrap();
         let mut desks = Vec::new();
         for h in ["ana", "mei", "priya", "dana"] {
-            desks.push(desk_as(&db.store, h).await);
+            desks.push(desk_on(&db.store, h).await);
         }
         // The admin desk last, re-opened as the first member.
         let first = db.store.members().await.unwrap().into_iter().min_by_key(|m| m.id).unwrap();
-        desks.push(desk_as(&db.store, &first.handle).await);
+        desks.push(desk_on(&db.store, &first.handle).await);
 
         for (op, row) in table {
             for (desk, allowed) in desks.iter().zip(row) {
