@@ -17,8 +17,9 @@ import test from 'node:test';
 import { By, Key, Select } from 'selenium-webdriver';
 
 import {
+  failedAt,
   APP, ARTIFACTS, ROOT, WAIT, appPids, choose, noErrorBanner, click, find, findAll, inboxTotal, openApp, optionValues,
-  pageSource, quitApp, screenshot, startDriver, tid, waitFor,
+  quitApp, screenshot, startDriver, tid, waitFor,
 } from './support/app.mjs';
 
 const FIRST_WINDOW = Math.max(WAIT, 60_000); // first start of the app: migrations, WebKit warm-up
@@ -249,14 +250,7 @@ test('the desk: demo workspace, filter, assign, note, and it all survives a rest
     driver = null;
   } catch (e) {
     failed = true;
-    console.log(`[e2e] FAILED at step: ${step}`);
-    if (driver) {
-      const name = `failure-${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 60)}`;
-      await screenshot(driver, name);
-      await pageSource(driver, name);
-    }
-    e.message = `[step: ${step}] ${e.message}`;
-    throw e;
+    throw await failedAt(driver, '', step, e);
   } finally {
     if (driver) await driver.quit().catch(() => {});
     const left = appPids(driverProc.pgid); // none once each session has closed its app

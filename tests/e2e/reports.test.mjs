@@ -17,7 +17,8 @@ import path from 'node:path';
 import test from 'node:test';
 
 import {
-  ARTIFACTS, ROOT, WAIT, appPids, click, find, findAll, noErrorBanner, openApp, pageSource, quitApp, screenshot,
+  failedAt,
+  ARTIFACTS, ROOT, WAIT, appPids, click, find, findAll, noErrorBanner, openApp, quitApp, screenshot,
   startDriver, tid, waitFor,
 } from './support/app.mjs';
 
@@ -263,14 +264,7 @@ test('reports and the board: charts with data, drill-down to a case, an executiv
     driver = null;
   } catch (e) {
     failed = true;
-    console.log(`[e2e] FAILED at step: ${step}`);
-    if (driver) {
-      const name = `failure-reports-${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 50)}`;
-      await screenshot(driver, name);
-      await pageSource(driver, name);
-    }
-    e.message = `[step: ${step}] ${e.message}`;
-    throw e;
+    throw await failedAt(driver, 'reports-', step, e, 50);
   } finally {
     if (driver) await driver.quit().catch(() => {});
     const left = appPids(driverProc.pgid);

@@ -18,7 +18,8 @@ import path from 'node:path';
 import test from 'node:test';
 
 import {
-  ARTIFACTS, ROOT, WAIT, appPids, click, find, findAll, noErrorBanner, openApp, pageSource, quitApp, screenshot,
+  failedAt,
+  ARTIFACTS, ROOT, WAIT, appPids, click, find, findAll, noErrorBanner, openApp, quitApp, screenshot,
   startDriver, tid, waitFor,
 } from './support/app.mjs';
 
@@ -192,14 +193,7 @@ test('two desks on one team PostgreSQL: sign in, a note, a claim and a drafter s
     driver = null;
   } catch (e) {
     failed = true;
-    console.log(`[e2e] FAILED at step: ${step}`);
-    if (driver) {
-      const name = `failure-team-${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 50)}`;
-      await screenshot(driver, name);
-      await pageSource(driver, name);
-    }
-    e.message = `[step: ${step}] ${e.message}`;
-    throw e;
+    throw await failedAt(driver, 'team-', step, e, 50);
   } finally {
     if (driver) await driver.quit().catch(() => {});
     const left = driverProc ? appPids(driverProc.pgid) : [];

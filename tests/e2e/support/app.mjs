@@ -228,3 +228,16 @@ export async function pageSource(driver, name) {
     log(`page source ${name} failed: ${e.message}`);
   }
 }
+
+/** A test failed at `step`: says where, keeps a screenshot and the page source named after the
+ *  step (`failure-PREFIX…`), and returns the error with the step in its message, to rethrow. */
+export async function failedAt(driver, prefix, step, e, longest = 60) {
+  console.log(`[e2e] FAILED at step: ${step}`);
+  if (driver) {
+    const name = `failure-${prefix}${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, longest)}`;
+    await screenshot(driver, name);
+    await pageSource(driver, name);
+  }
+  e.message = `[step: ${step}] ${e.message}`;
+  return e;
+}
